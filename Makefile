@@ -1,0 +1,45 @@
+# Two commands on a fresh machine: `make briefing` and `make test`. Both set up .venv first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.briefing-installed
+PARAMS ?= params/biden-amlo-2022-vs-2023.yaml
+
+.PHONY: setup briefing test bench lint publish system-deps clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m briefing setup
+	touch $(STAMP)
+
+briefing: $(STAMP)
+	$(VENV)/bin/briefing run $(PARAMS)
+
+publish: $(STAMP)
+	$(VENV)/bin/briefing publish
+
+# Chromium and poppler for the tests that look at the briefing as a reader does;
+# installed when we are root with apt-get, otherwise those tests skip and say why.
+system-deps:
+	@if command -v chromium >/dev/null && command -v pdftoppm >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium and poppler-utils with apt-get"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null) \
+		|| echo "could not install chromium/poppler-utils: their tests will be skipped"; \
+	else echo "chromium/poppler-utils missing and not root: their tests will be skipped"; fi
+
+test: $(STAMP) system-deps
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check briefing tests benchmarks
+
+clean:
+	rm -rf $(VENV) reports/*/ reports/.build-* reports/_failed

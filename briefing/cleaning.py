@@ -1,0 +1,154 @@
+"""Boilerplate removal: set aside the lines of an article body that are not the article.
+
+Rules are data (resources/cleaning_rules.yaml, overridable in params). Every removed line is
+kept in a log with the rule that removed it, so the briefing can show what was taken out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from briefing.errors import ParamsError
+
+_DATE_ONLY = re.compile(
+    r"^\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
+    r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}"
+    r"|\d{4}-\d{2}-\d{2})\s*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Compiled cleaning rules."""
+
+    line_patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    allcaps_min_letters: int = 12
+    allcaps_min_upper_share: float = 0.9
+    allcaps_min_words: int = 3
+    block_markers: frozenset[str] = field(default_factory=frozenset)
+    block_max_words: int = 25
+    header_repeated_title: bool = True
+    header_dateline: bool = True
+    header_max_lines: int = 3
+
+
+def _compile(spec: dict[str, Any], source: str) -> Rules:
+    pats = []
+    for i, item in enumerate(spec.get("line_patterns") or []):
+        if not isinstance(item, dict) or "pattern" not in item:
+            raise ParamsError(f"{source}: line_patterns[{i}]: needs 'name' and 'pattern'")
+        flags = re.I if "i" in str(item.get("flags", "")) else 0
+        try:
+            pats.append((str(item.get("name", "line pattern")), re.compile(item["pattern"], flags)))
+        except re.error as exc:
+            raise ParamsError(f"{source}: line_patterns[{i}].pattern: invalid regex ({exc})") from None
+    caps = spec.get("allcaps_headline") or {}
+    header = spec.get("header") or {}
+    return Rules(
+        line_patterns=tuple(pats),
+        allcaps_min_letters=int(caps.get("min_letters", 12)),
+        allcaps_min_upper_share=float(caps.get("min_upper_share", 0.9)),
+        allcaps_min_words=int(caps.get("min_words", 3)),
+        block_markers=frozenset(_norm(m) for m in spec.get("block_markers") or []),
+        block_max_words=int(spec.get("block_max_words", 25)),
+        header_repeated_title=bool(header.get("repeated_title", True)),
+        header_dateline=bool(header.get("dateline", True)),
+        header_max_lines=int(header.get("max_lines", 3)),
+    )
+
+
+def load_rules(path: str | Path | None = None, extra_line_patterns: list[str] | None = None,
+               extra_block_markers: list[str] | None = None) -> Rules:
+    """The shipped rules (or the YAML file at `path`), plus extras from params."""
+    if path is None:
+        text = resources.files("briefing").joinpath("resources/cleaning_rules.yaml").read_text("utf-8")
+        source = "briefing/resources/cleaning_rules.yaml"
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise ParamsError(f"cleaning.rules: {p} not found; give a YAML rules file")
+        text, source = p.read_text(encoding="utf-8"), str(p)
+    try:
+        spec = yaml.safe_load(text) or {}
+    except yaml.YAMLError:
+        raise ParamsError(f"{source}: not valid YAML") from None
+    if not isinstance(spec, dict):
+        raise ParamsError(f"{source}: expected a mapping with line_patterns, block_markers...")
+    spec = dict(spec)
+    spec["line_patterns"] = list(spec.get("line_patterns") or []) + [
+        {"name": "params pattern", "pattern": p} for p in extra_line_patterns or []
+    ]
+    spec["block_markers"] = list(spec.get("block_markers") or []) + list(extra_block_markers or [])
+    return _compile(spec, source)
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
+    return " ".join(text.casefold().split()).strip(" .:")
+
+
+def _is_allcaps(line: str, rules: Rules) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) < rules.allcaps_min_letters or len(line.split()) < rules.allcaps_min_words:
+        return False
+    return sum(c.isupper() for c in letters) / len(letters) >= rules.allcaps_min_upper_share
+
+
+def clean_document(text: str, rules: Rules, title: str | None = None) -> tuple[list[str], list[dict]]:
+    """Split a body into kept paragraphs (one per non-blank line) and removed lines.
+
+    Pure: depends only on this document's text and title and on the rules. Each removed line
+    is a dict with `line` (1-based line number in the body), `text` and `rule`.
+    """
+    lines = text.splitlines()
+    removed: dict[int, str] = {}
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+
+    # Trailing navigation block: the earliest marker after which every line is short.
+    for pos, i in enumerate(nonblank):
+        if _norm(lines[i]) in rules.block_markers:
+            tail = nonblank[pos + 1:]
+            if all(len(lines[j].split()) <= rules.block_max_words for j in tail):
+                for j in [i, *tail]:
+                    removed[j] = "trailing navigation block"
+                break
+
+    # Header: a repeated title or a bare dateline among the first lines.
+    for i in nonblank[: rules.header_max_lines]:
+        if rules.header_repeated_title and title and _norm(lines[i]) == _norm(title):
+            removed.setdefault(i, "headline repeated in body")
+        elif rules.header_dateline and _DATE_ONLY.match(lines[i]):
+            removed.setdefault(i, "dateline")
+
+    for i in nonblank:
+        if i in removed:
+            continue
+        line = lines[i]
+        for name, pattern in rules.line_patterns:
+            if pattern.search(line):
+                removed[i] = name
+                break
+        else:
+            if _is_allcaps(line, rules):
+                removed[i] = "all-caps promo headline"
+
+    kept = [lines[i].strip() for i in nonblank if i not in removed]
+    log = [{"line": i + 1, "text": lines[i].strip(), "rule": removed[i]} for i in sorted(removed)]
+    return kept, log
+
+
+def cleaning_log(documents: pd.DataFrame, logs: list[list[dict]]) -> pd.DataFrame:
+    """One row per removed line across documents: doc_id, line, text, rule."""
+    rows = [{"doc_id": doc_id, **entry} for doc_id, log in zip(documents["id"], logs, strict=True)
+            for entry in log]
+    return pd.DataFrame(rows, columns=["doc_id", "line", "text", "rule"])

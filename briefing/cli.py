@@ -1,0 +1,83 @@
+"""The `briefing` command: setup, check, run, publish, evaluate-frames."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from briefing import __version__
+from briefing.errors import BriefingError
+
+
+def _cmd_setup(args: argparse.Namespace) -> int:
+    from briefing import kernel, nltk_data
+
+    root = nltk_data.ensure()
+    print(f"NLTK data (VADER lexicon from the vaderSentiment wheel): {root}", file=sys.stderr)
+    name = kernel.install()
+    print(f"Jupyter kernel: {name}", file=sys.stderr)
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from briefing import params as params_mod
+    from briefing.pipeline import prepare
+
+    for path in args.params:
+        p = params_mod.load(path)
+        prepared = prepare(p, source=str(path))
+        counts = prepared.documents.groupby("period", observed=False).size()
+        summary = ", ".join(f"{k}: {v}" for k, v in counts.items())
+        print(f"{path}: ok ({summary} documents)")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from briefing.run import run_briefing
+
+    for path in args.params:
+        out = run_briefing(path, reports_dir=args.reports, renderer=args.renderer,
+                           quiet=args.quiet)
+        for f in out.outputs:
+            print(f)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="briefing", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"briefing {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("setup", help="build the NLTK data and install the 'briefing' Jupyter kernel")
+    p.set_defaults(func=_cmd_setup)
+
+    p = sub.add_parser("check", help="validate params files and their corpus without running")
+    p.add_argument("params", nargs="+", help="params/<name>.yaml")
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("run", help="execute the notebooks and render the HTML and PDF briefing")
+    p.add_argument("params", nargs="+", help="params/<name>.yaml")
+    p.add_argument("--reports", default="reports", help="output root (default: reports)")
+    p.add_argument("--renderer", choices=["auto", "quarto", "embedded"], default=None,
+                   help="override the params file's renderer")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=_cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except BriefingError as exc:
+        print(f"briefing {args.command}: error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print(f"briefing {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""The project's Jupyter kernel, named after it, installed into the active environment."""
+
+from __future__ import annotations
+
+import sys
+
+KERNEL_NAME = "briefing"
+
+
+def install() -> str:
+    """Install (or refresh) the `briefing` kernelspec under sys.prefix, pointing at this Python."""
+    from ipykernel.kernelspec import install as ipk_install
+
+    ipk_install(kernel_name=KERNEL_NAME, display_name="Python (briefing)", prefix=sys.prefix)
+    return KERNEL_NAME
+
+
+def kernel_name() -> str:
+    """`briefing` when its kernelspec is installed, else the default `python3`."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    specs = KernelSpecManager().find_kernel_specs()
+    return KERNEL_NAME if KERNEL_NAME in specs else "python3"

@@ -1,0 +1,59 @@
+"""What a notebook's first cells call: find the params, prepare the corpus, set up figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from briefing import nltk_data
+from briefing.params import Params, from_plain, load
+from briefing.pipeline import Prepared, prepare
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The checkout that holds params/ and notebooks/ (walking up from `start` or the cwd)."""
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        if (d / "params").is_dir() and (d / "notebooks").is_dir():
+            return d
+    return here
+
+
+def find_params(params_file: str | Path) -> Path:
+    """`params_file` as given, else relative to the project root (notebooks run from notebooks/)."""
+    p = Path(params_file)
+    if p.is_absolute() or p.exists():
+        return p
+    candidate = project_root() / p
+    return candidate if candidate.exists() else p
+
+
+def open_briefing(params_file: str | Path, params: dict[str, Any] | None = None) -> Prepared:
+    """Validated params and the prepared corpus for a notebook.
+
+    `params` (YAML-safe values, as `briefing run` passes them) wins over `params_file`.
+    """
+    nltk_data.ensure()
+    setup_figures()
+    if params:
+        parsed: Params = from_plain(params, source=str(params_file))
+    else:
+        parsed = load(find_params(params_file))
+    return prepare(parsed, source=str(params_file))
+
+
+def setup_figures() -> None:
+    """Figures readable in print and greyscale; SVG (vector) and PNG outputs."""
+    import matplotlib
+
+    matplotlib.rcParams.update({
+        "figure.figsize": (7.0, 3.6), "figure.dpi": 110, "savefig.dpi": 150,
+        "font.size": 10, "axes.titlesize": 11, "axes.spines.top": False,
+        "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3,
+    })
+    try:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("svg", "png")
+    except Exception:  # noqa: BLE001 - outside IPython there is nothing to set
+        pass

@@ -1,0 +1,249 @@
+"""Params files: one YAML file describes one briefing; validated before anything runs."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from briefing.errors import ParamsError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Period(_Strict):
+    """A named, inclusive date range."""
+
+    name: str = Field(min_length=1)
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(
+                f"period {self.name!r} is empty: end {self.end} is before start {self.start}; "
+                "swap them or fix the dates"
+            )
+        return self
+
+
+class Actor(_Strict):
+    """Someone or something the coverage talks about, with the other names it goes by."""
+
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    #: Phrases that contain a name but do not mean the actor ("New Mexico" for Mexico).
+    exclude: list[str] | None = None
+
+
+class CleaningOptions(_Strict):
+    """Boilerplate detection; rules are data (see briefing/resources/cleaning_rules.yaml)."""
+
+    #: A YAML rules file (relative to the params file) replacing the shipped rules.
+    rules: str | None = None
+    #: Extra regular expressions; a body line matching one is set aside as boilerplate.
+    extra_line_patterns: list[str] = Field(default_factory=list)
+    #: Extra short lines that open a trailing navigation block ("More from us").
+    extra_block_markers: list[str] = Field(default_factory=list)
+
+    @field_validator("extra_line_patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for p in patterns:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ValueError(f"{p!r} is not a valid regular expression ({exc})") from None
+        return patterns
+
+
+class SentimentOptions(_Strict):
+    """Settings of the sentiment section."""
+
+    positive_threshold: float = 0.05
+    negative_threshold: float = -0.05
+    bootstrap_rounds: int = Field(default=2000, ge=100)
+    permutation_rounds: int = Field(default=5000, ge=100)
+    seed: int = 20221112
+    actors: list[str] | None = None
+    attribute_pronouns: bool = False
+
+
+class FramingOptions(_Strict):
+    """Settings of the framing section."""
+
+    lexicon: str | None = None
+    extra_frames: list[dict[str, Any]] = Field(default_factory=list)
+    bootstrap_rounds: int = Field(default=2000, ge=100)
+    seed: int = 20221112
+
+
+class TopicOptions(_Strict):
+    """Settings of the topics section."""
+
+    n_topics: int | Literal["auto"] = "auto"
+    seed: int = 20221112
+
+
+class Params(_Strict):
+    """Everything one briefing needs; see README.md, "Writing a params file"."""
+
+    title: str = Field(min_length=1)
+    subtitle: str | None = None
+    slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    corpus: str = Field(min_length=1)
+    periods: list[Period] = Field(min_length=2)
+    actors: list[Actor] = Field(default_factory=list)
+    outputs: list[Literal["html", "pdf"]] = Field(default_factory=lambda: ["html", "pdf"], min_length=1)
+    renderer: Literal["auto", "quarto", "embedded"] = "auto"
+    paper: Literal["a4", "us-letter"] = "a4"
+    cleaning: CleaningOptions = Field(default_factory=CleaningOptions)
+    sentiment: SentimentOptions = Field(default_factory=SentimentOptions)
+    framing: FramingOptions = Field(default_factory=FramingOptions)
+    topics: TopicOptions = Field(default_factory=TopicOptions)
+    #: Directory of the params file; relative paths resolve against it. Set by the loader.
+    base_dir: str = "."
+
+    @model_validator(mode="after")
+    def _periods_distinct(self) -> Params:
+        names = [p.name for p in self.periods]
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise ValueError(f"period name {name!r} is used twice; give each period its own name")
+        ordered = sorted(self.periods, key=lambda p: p.start)
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            if b.start <= a.end:
+                raise ValueError(
+                    f"periods {a.name!r} ({a.start}..{a.end}) and {b.name!r} ({b.start}..{b.end}) "
+                    "overlap; a document must fall in one period only"
+                )
+        actor_names = [a.name for a in self.actors]
+        for i, name in enumerate(actor_names):
+            if name in actor_names[:i]:
+                raise ValueError(f"actor {name!r} is listed twice; merge the entries' aliases")
+        return self
+
+    @property
+    def corpus_path(self) -> Path:
+        return resolve(self.base_dir, self.corpus)
+
+    def resolve(self, path: str) -> Path:
+        """A path from this params file, relative to the file's directory."""
+        return resolve(self.base_dir, path)
+
+    def plain(self) -> dict[str, Any]:
+        """YAML-safe values (dates as ISO strings), as papermill passes them to notebooks."""
+        return self.model_dump(mode="json")
+
+
+def resolve(base_dir: str | Path, path: str | Path) -> Path:
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (Path(base_dir) / p).resolve()
+
+
+def slug_for(params: Params, source: str | Path | None = None) -> str:
+    """The folder name of a briefing under reports/: the `slug` field or the file's stem."""
+    if params.slug:
+        return params.slug
+    stem = Path(source).stem if source else params.title
+    return re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-") or "briefing"
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model that owns the mapping at `loc` (for did-you-mean suggestions)."""
+    model: Any = Params
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if isinstance(model, type) else None
+        if field is None:
+            return None
+        ann = field.annotation
+        args = getattr(ann, "__args__", ()) or ()
+        candidates = [ann, *args]
+        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if model is None:
+            return None
+    return model if isinstance(model, type) else None
+
+
+def describe_error(err: dict[str, Any]) -> str:
+    """One readable line for one pydantic error."""
+    loc = tuple(err.get("loc", ()))
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        owner = _model_at(loc[:-1])
+        known = [k for k in (owner.model_fields if owner else {}) if k != "base_dir"]
+        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"did you mean {guess[0]!r}?" if guess else f"known fields: {', '.join(known)}"
+        return f"{_field_path(loc)}: unknown field; {hint}"
+    msg = err.get("msg", "invalid value")
+    msg = msg.removeprefix("Value error, ")
+    if kind == "missing":
+        return f"{_field_path(loc)}: required field is missing"
+    got = err.get("input")
+    shown = "" if isinstance(got, dict | list) or kind.startswith("value_error") else f" (got {got!r})"
+    where = _field_path(loc)
+    return f"{where}: {msg}{shown}" if where else f"{msg}{shown}"
+
+
+def validate(data: Any, source: str | Path = "<params>") -> Params:
+    """Validate a mapping as a Params; raise ParamsError naming the file and the field."""
+    if not isinstance(data, dict):
+        raise ParamsError(f"{source}: expected a mapping of fields (title, corpus, periods...) at top level")
+    try:
+        return Params.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        more = len(exc.errors()) - 1
+        tail = f" (and {more} more problem{'s' * (more > 1)})" if more else ""
+        raise ParamsError(f"{source}: {describe_error(first)}{tail}") from None
+
+
+def load(path: str | Path) -> Params:
+    """Read and validate a params file; relative paths in it resolve against its directory."""
+    path = Path(path)
+    if not path.is_file():
+        raise ParamsError(f"{path}: params file not found; pass a YAML file such as params/<name>.yaml")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise ParamsError(f"{path}: {problem}{where}; fix the YAML syntax") from None
+    except UnicodeDecodeError:
+        raise ParamsError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
+    if isinstance(data, dict) and "base_dir" in data:
+        raise ParamsError(f"{path}: base_dir: unknown field; paths are relative to the params file")
+    params = validate(data, path)
+    params = params.model_copy(update={"base_dir": str(path.resolve().parent)})
+    if not params.corpus_path.exists():
+        raise ParamsError(
+            f"{path}: corpus: {params.corpus!r} does not exist (looked for {params.corpus_path}); "
+            "give a folder of .md articles or a .csv/.jsonl/.parquet file, relative to the params file"
+        )
+    return params
+
+
+def from_plain(values: dict[str, Any], source: str = "<notebook parameters>") -> Params:
+    """Rebuild Params from the YAML-safe values papermill passed (see Params.plain)."""
+    return validate(dict(values), source)

@@ -1,0 +1,114 @@
+"""Presenting results in notebooks as Markdown, safely.
+
+Everything a notebook shows goes out as `text/markdown` (never `text/html`: Quarto would then
+pull require.js and jQuery from a CDN). Text that comes from articles is untrusted: `escape`
+makes it inert in Markdown and HTML, so a title holding `<script>` or `[x](javascript:...)`
+shows as those characters and does nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^$@:-])")
+
+
+def escape(text: object) -> str:
+    """Untrusted text as inert Markdown: HTML-escaped, Markdown punctuation backslashed,
+    line breaks folded to spaces (so it cannot open a heading, list or table row)."""
+    s = " ".join(str(text).split())
+    s = html.escape(s, quote=True)
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    return s.replace(".", "\\.") if re.match(r"^\d+\.", s) else s
+
+
+def bold_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """Escape `text`, making the character ranges in `spans` bold (for highlighted cue words)."""
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        if start < pos:
+            continue
+        out.append(escape(text[pos:start]) if start > pos else "")
+        out.append(f"**{escape(text[start:end])}**")
+        pos = end
+    out.append(escape(text[pos:]))
+    joined = "".join(out)
+    return joined
+
+
+def fmt_number(value: Any, digits: int = 2) -> str:
+    """Numbers for prose and tables: a true minus sign, fixed digits, '–' for missing."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}".replace("-", "−")
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}".replace("-", "−")
+    return str(value)
+
+
+def markdown_table(df: pd.DataFrame, *, digits: int = 2, raw: Sequence[str] = (),
+                   align: dict[str, str] | None = None) -> str:
+    """A pipe table. Cells are escaped unless their column is in `raw` (already safe Markdown)."""
+    cols = list(df.columns)
+    head = "| " + " | ".join(escape(c) for c in cols) + " |"
+    aligns = []
+    for c in cols:
+        a = (align or {}).get(c) or ("right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
+        aligns.append("---:" if a == "right" else ":---" if a == "left" else ":---:")
+    rule = "| " + " | ".join(aligns) + " |"
+    body = []
+    for row in df.itertuples(index=False):
+        cells = []
+        for c, v in zip(cols, row, strict=True):
+            if c in raw:
+                cells.append(str(v).replace("\n", " ").replace("|", "\\|"))
+            elif isinstance(v, float | int) and not isinstance(v, bool):
+                cells.append(fmt_number(v.item() if hasattr(v, "item") else v, digits))
+            elif isinstance(v, pd.Timestamp):
+                cells.append(v.date().isoformat())
+            else:
+                cells.append(escape("" if v is None or (isinstance(v, float) and pd.isna(v)) else v))
+        body.append("| " + " | ".join(cells) + " |")
+    return "\n".join([head, rule, *body])
+
+
+class Markdown:
+    """A Markdown display object: `text/markdown` plus a readable `text/plain` fallback."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        return {"text/markdown": self.text, "text/plain": self.text}
+
+
+def show(text: str) -> None:
+    """Display Markdown in a notebook (prints it when not in IPython)."""
+    try:
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        print(text)
+        return
+    display(Markdown(text))
+
+
+def table(df: pd.DataFrame, caption: str | None = None, **kwargs: Any) -> None:
+    """Display a DataFrame as a Markdown table, with an optional caption line below it."""
+    text = markdown_table(df, **kwargs)
+    if caption:
+        text += f"\n\n: {caption}"
+    show(text)
