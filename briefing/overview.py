@@ -41,6 +41,8 @@ def corpus_overview(prepared: Prepared) -> Overview:
     articles = docs[["period", "date", "outlet", "title", "words", "sentences", "url"]].copy()
     articles["period"] = articles["period"].astype(str)
     articles["url"] = articles["url"].fillna("")
+    if not articles["url"].str.len().any():
+        articles = articles.drop(columns=["url"])
     outlets = pd.crosstab(docs["outlet"], docs["period"]).reset_index()
     outlets.columns = [str(c) for c in outlets.columns]
     removed = prepared.removed.merge(docs[["id", "outlet", "title"]], left_on="doc_id",

@@ -22,7 +22,7 @@ def escape(text: object) -> str:
     """Untrusted text as inert Markdown: HTML-escaped, Markdown punctuation backslashed,
     line breaks folded to spaces (so it cannot open a heading, list or table row)."""
     s = " ".join(str(text).split())
-    s = html.escape(s, quote=True)
+    s = html.escape(s, quote=False)
     s = _MD_SPECIAL.sub(r"\\\1", s)
     return s.replace(".", "\\.") if re.match(r"^\d+\.", s) else s
 
@@ -59,11 +59,6 @@ def markdown_table(df: pd.DataFrame, *, digits: int = 2, raw: Sequence[str] = ()
     """A pipe table. Cells are escaped unless their column is in `raw` (already safe Markdown)."""
     cols = list(df.columns)
     head = "| " + " | ".join(escape(c) for c in cols) + " |"
-    aligns = []
-    for c in cols:
-        a = (align or {}).get(c) or ("right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
-        aligns.append("---:" if a == "right" else ":---" if a == "left" else ":---:")
-    rule = "| " + " | ".join(aligns) + " |"
     body = []
     for row in df.itertuples(index=False):
         cells = []
@@ -76,8 +71,17 @@ def markdown_table(df: pd.DataFrame, *, digits: int = 2, raw: Sequence[str] = ()
                 cells.append(v.date().isoformat())
             else:
                 cells.append(escape("" if v is None or (isinstance(v, float) and pd.isna(v)) else v))
-        body.append("| " + " | ".join(cells) + " |")
-    return "\n".join([head, rule, *body])
+        body.append(cells)
+    # Dashes in proportion to each column's widest cell: pandoc sizes wrapped columns by them.
+    aligns = []
+    for k, c in enumerate(cols):
+        a = (align or {}).get(c) or ("right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
+        width = max([len(str(c)), *(len(r[k]) for r in body)])
+        dashes = "-" * max(3, min(60, width))
+        aligns.append(dashes + ":" if a == "right" else ":" + dashes if a == "left" else f":{dashes}:")
+    rule = "| " + " | ".join(aligns) + " |"
+    rows = ["| " + " | ".join(r) + " |" for r in body]
+    return "\n".join([head, rule, *rows])
 
 
 class Markdown:

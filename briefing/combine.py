@@ -1,0 +1,143 @@
+"""Executed notebooks -> one document: a combined notebook (Quarto's input) or Markdown (pandoc's).
+
+Both renderers read the same combined notebook, so they show the same content. Parameter
+cells (`parameters`, `injected-parameters`) and all code are left out; figures carry the
+Quarto cell options `#| fig-cap:` and `#| fig-alt:`.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import yaml
+
+HIDDEN_TAGS = {"parameters", "injected-parameters"}
+_OPTION = re.compile(r"^#\|\s*([\w-]+)\s*:\s*(.*)$")
+
+
+@dataclass
+class DocumentMeta:
+    """What the document's front matter says."""
+
+    title: str
+    subtitle: str | None
+    date: str
+    paper: str = "a4"
+    lang: str = "en"
+
+
+def cell_options(source: str) -> dict[str, Any]:
+    """Quarto-style `#| key: value` options at the top of a code cell."""
+    opts: dict[str, Any] = {}
+    for line in source.splitlines():
+        m = _OPTION.match(line.strip())
+        if not m:
+            if line.strip():
+                break
+            continue
+        try:
+            opts[m.group(1)] = yaml.safe_load(m.group(2))
+        except yaml.YAMLError:
+            opts[m.group(1)] = m.group(2).strip().strip('"')
+    return opts
+
+
+def front_matter(meta: DocumentMeta) -> str:
+    """YAML front matter shared by both renderers (Quarto reads `format:`)."""
+    data: dict[str, Any] = {
+        "title": meta.title,
+        "date": meta.date,
+        "lang": meta.lang,
+        "execute": {"echo": False, "warning": False},
+        "echo": False,
+        "format": {
+            "html": {"embed-resources": True, "toc": True, "toc-depth": 3,
+                     "fig-responsive": True, "anchor-sections": False},
+            "typst": {"papersize": meta.paper, "toc": True, "toc-depth": 2,
+                      "page-numbering": "1", "fig-format": "svg"},
+        },
+    }
+    if meta.subtitle:
+        data["subtitle"] = meta.subtitle
+    return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---"
+
+
+def combine(notebooks: list[Path], meta: DocumentMeta, footer: str) -> nbformat.NotebookNode:
+    """One notebook: front matter, then every notebook's visible cells in order, then `footer`."""
+    out = nbformat.v4.new_notebook()
+    out.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                    "language_info": {"name": "python"}}
+    out.cells.append(nbformat.v4.new_raw_cell(front_matter(meta)))
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if HIDDEN_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+                continue
+            if cell.cell_type == "code" and not cell.get("outputs"):
+                continue
+            cell.pop("id", None)
+            out.cells.append(cell)
+    out.cells.append(nbformat.v4.new_markdown_cell(footer))
+    for i, cell in enumerate(out.cells):
+        cell["id"] = f"cell-{i}"
+    return out
+
+
+def to_markdown(nb: nbformat.NotebookNode, figures_dir: Path, figure_format: str) -> str:
+    """The combined notebook as pandoc Markdown for the embedded renderer.
+
+    Markdown outputs are inlined as Markdown (pandoc's own ipynb reader would print the
+    `text/plain` fallback, "<IPython.core.display.Markdown object>"); figures are written to
+    `figures_dir` in `figure_format` ("svg" or "png") with their caption and alt text; code,
+    plain-text results and streams are left out.
+    """
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    parts: list[str] = []
+    n_fig = 0
+    for cell in nb.cells:
+        if cell.cell_type == "raw":
+            continue  # front matter: the embedded renderer passes metadata itself
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+            continue
+        opts = cell_options(cell.source)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if output.get("output_type") not in ("display_data", "execute_result"):
+                continue
+            if "text/markdown" in data:
+                parts.append(_text(data["text/markdown"]))
+            elif "image/svg+xml" in data or "image/png" in data:
+                n_fig += 1
+                path = _write_figure(data, figures_dir, f"figure-{n_fig}", figure_format)
+                cap = str(opts.get("fig-cap") or "")
+                alt = str(opts.get("fig-alt") or cap or f"Figure {n_fig}")
+                parts.append(f"![{_md_inline(cap)}]({path.as_posix()}){{alt=\"{_attr(alt)}\"}}")
+    return "\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n"
+
+
+def _text(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def _write_figure(data: dict, folder: Path, stem: str, preferred: str) -> Path:
+    if preferred == "svg" and "image/svg+xml" in data or "image/png" not in data:
+        path = folder / f"{stem}.svg"
+        path.write_text(_text(data["image/svg+xml"]), encoding="utf-8")
+    else:
+        path = folder / f"{stem}.png"
+        path.write_bytes(base64.b64decode(_text(data["image/png"])))
+    return path
+
+
+def _md_inline(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", " ".join(text.split()))
+
+
+def _attr(text: str) -> str:
+    return " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"')

@@ -1,0 +1,208 @@
+"""`briefing run`: execute the notebooks with papermill, render, then move the briefing into place.
+
+Everything is built in a temporary folder beside the target and swapped in at the end, so a
+failed run leaves the previous briefing untouched; a failing notebook is kept, partly
+executed, under reports/_failed/<slug>/ for debugging.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+from briefing import __version__
+from briefing.combine import DocumentMeta
+from briefing.errors import RunError
+from briefing.locking import exclusive
+from briefing.params import Params, load, slug_for
+from briefing.pipeline import prepare
+from briefing.render import Renderer, choose, render
+
+
+@dataclass
+class RunResult:
+    slug: str
+    out_dir: Path
+    outputs: list[Path] = field(default_factory=list)
+    renderer: Renderer | None = None
+    seconds: float = 0.0
+
+
+def project_root(params_path: Path) -> Path:
+    """The checkout holding notebooks/: upward from the params file, then from the cwd."""
+    for start in (params_path.resolve().parent, Path.cwd().resolve()):
+        for d in (start, *start.parents):
+            if (d / "notebooks").is_dir() and any((d / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+                return d
+    raise RunError(f"{params_path}: no notebooks/ folder found above it or the current directory; "
+                   "run from the briefing checkout", code=2)
+
+
+def notebook_paths(root: Path) -> list[Path]:
+    """The section notebooks in order: notebooks/NN_name.ipynb."""
+    return sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+class Progress:
+    """Progress lines on stderr; silent when quiet."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.t0 = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        if not self.quiet:
+            print(f"[{time.perf_counter() - self.t0:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def _env(**values: str):
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _label(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def execute(notebooks: list[Path], out_dir: Path, params: Params, params_path: Path, root: Path,
+            failed_dir: Path, progress: Progress) -> list[Path]:
+    """Run each notebook with papermill; on failure keep it in `failed_dir` and raise RunError."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from briefing.kernel import kernel_name
+
+    kernel = kernel_name()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    executed = []
+    values = {"params_file": str(params_path.resolve()), "params": params.plain()}
+    for i, nb in enumerate(notebooks, 1):
+        target = out_dir / nb.name
+        progress(f"executing {i}/{len(notebooks)}: {nb.name}")
+        try:
+            pm.execute_notebook(str(nb), str(target), parameters=values, kernel_name=kernel,
+                                cwd=str(root), progress_bar=False, log_output=False)
+        except PapermillExecutionError as exc:
+            kept = _keep_failed(target, failed_dir)
+            raise RunError(
+                f"notebook {nb.name} failed at cell {exc.cell_index} (execution count "
+                f"{exc.exec_count}): {exc.ename}: {str(exc.evalue).splitlines()[0] if exc.evalue else ''}"
+                f"; partly executed notebook kept at {kept}; the previous briefing is unchanged"
+            ) from None
+        except Exception as exc:  # noqa: BLE001 - kernel start-up and I/O failures
+            kept = _keep_failed(target, failed_dir) if target.exists() else None
+            where = f"; partly executed notebook kept at {kept}" if kept else ""
+            raise RunError(f"notebook {nb.name} could not be executed ({type(exc).__name__}: "
+                           f"{str(exc).splitlines()[0] if str(exc) else ''}){where}") from None
+        executed.append(target)
+    return executed
+
+
+def _keep_failed(notebook: Path, failed_dir: Path) -> Path:
+    failed_dir.mkdir(parents=True, exist_ok=True)
+    dest = failed_dir / notebook.name
+    shutil.copy2(notebook, dest)
+    return dest
+
+
+def swap_into_place(build: Path, dest: Path) -> None:
+    """Replace `dest` by `build` with renames only, restoring `dest` if the swap fails."""
+    old = None
+    if dest.exists():
+        old = dest.with_name(f".old-{dest.name}-{os.getpid()}")
+        os.rename(dest, old)
+    try:
+        os.rename(build, dest)
+    except OSError:
+        if old is not None:
+            os.rename(old, dest)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def manifest(params: Params, params_path: Path, corpus_hash: str, renderer: Renderer,
+             when: datetime) -> dict:
+    """What made this briefing: inputs' hashes, versions, renderer and time."""
+    import hashlib
+
+    return {
+        "briefing_version": __version__,
+        "params_file": _label(params_path),
+        "params_sha256": hashlib.sha256(params_path.read_bytes()).hexdigest(),
+        "corpus_sha256": corpus_hash,
+        "renderer": renderer.describe(),
+        "rendered_at": when.isoformat(timespec="seconds"),
+        "title": params.title,
+        "periods": [p.name for p in params.periods],
+    }
+
+
+def run_briefing(params_path: str | Path, reports_dir: str | Path = "reports",
+                 renderer: str | None = None, quiet: bool = False) -> RunResult:
+    """Validate, execute every notebook, render, and move reports/<slug>/ into place."""
+    t0 = time.perf_counter()
+    params_path = Path(params_path)
+    progress = Progress(quiet)
+    params = load(params_path)
+    prepared = prepare(params, source=str(params_path))  # period/corpus checks before any kernel
+    root = project_root(params_path)
+    notebooks = notebook_paths(root)
+    backend = choose(renderer or params.renderer)
+    slug = slug_for(params, params_path)
+    reports = Path(reports_dir)
+    reports.mkdir(parents=True, exist_ok=True)
+    dest = reports / slug
+    with exclusive(reports / f".{slug}.lock", what=f"briefing {slug}"):
+        build = Path(tempfile.mkdtemp(prefix=f".build-{slug}-", dir=reports))
+        build.chmod(0o755)
+        try:
+            with _env(BRIEFING_CACHE_DIR=str(build / ".cache")):
+                executed = execute(notebooks, build / "notebooks", params, params_path, root,
+                                   reports / "_failed" / slug, progress)
+            progress(f"rendering {', '.join(params.outputs)} with the {backend.describe()}")
+            when = datetime.now(UTC)
+            meta = DocumentMeta(title=params.title, subtitle=params.subtitle or _periods_line(params),
+                                date=when.date().isoformat(), paper=params.paper)
+            outputs = render(executed, build, list(params.outputs), meta, backend,
+                             _label(params_path), when)
+            (build / "params.yaml").write_text(
+                yaml.safe_dump(params.plain() | {"base_dir": None}, sort_keys=False, allow_unicode=True),
+                encoding="utf-8")
+            (build / "manifest.json").write_text(
+                json.dumps(manifest(params, params_path, prepared.corpus_hash, backend, when), indent=2),
+                encoding="utf-8")
+            shutil.rmtree(build / ".cache", ignore_errors=True)
+            swap_into_place(build, dest)
+        finally:
+            if build.exists():
+                shutil.rmtree(build, ignore_errors=True)
+    result = RunResult(slug, dest, [dest / p.name for p in outputs], backend, time.perf_counter() - t0)
+    progress(f"done in {result.seconds:.1f}s: {', '.join(str(p) for p in result.outputs)}")
+    return result
+
+
+def _periods_line(params: Params) -> str:
+    return "Coverage compared: " + " vs ".join(p.name for p in params.periods)
