@@ -37,6 +37,7 @@ class Rules:
     allcaps_min_words: int = 3
     block_markers: frozenset[str] = field(default_factory=frozenset)
     block_max_words: int = 25
+    block_max_lines: int = 15
     header_repeated_title: bool = True
     header_dateline: bool = True
     header_max_lines: int = 3
@@ -52,8 +53,10 @@ def _compile(spec: dict[str, Any], source: str) -> Rules:
             pats.append((str(item.get("name", "line pattern")), re.compile(item["pattern"], flags)))
         except re.error as exc:
             raise ParamsError(f"{source}: line_patterns[{i}].pattern: invalid regex ({exc})") from None
-    caps = spec.get("allcaps_headline") or {}
+    caps = spec.get("allcaps_headline")
     header = spec.get("header") or {}
+    if caps is None:  # a rules file without the section does not use the rule
+        caps = {"min_letters": 10**9}
     return Rules(
         line_patterns=tuple(pats),
         allcaps_min_letters=int(caps.get("min_letters", 12)),
@@ -61,8 +64,9 @@ def _compile(spec: dict[str, Any], source: str) -> Rules:
         allcaps_min_words=int(caps.get("min_words", 3)),
         block_markers=frozenset(_norm(m) for m in spec.get("block_markers") or []),
         block_max_words=int(spec.get("block_max_words", 25)),
-        header_repeated_title=bool(header.get("repeated_title", True)),
-        header_dateline=bool(header.get("dateline", True)),
+        block_max_lines=int(spec.get("block_max_lines", 15)),
+        header_repeated_title=bool(header.get("repeated_title", False)),
+        header_dateline=bool(header.get("dateline", False)),
         header_max_lines=int(header.get("max_lines", 3)),
     )
 
@@ -118,7 +122,9 @@ def clean_document(text: str, rules: Rules, title: str | None = None) -> tuple[l
     for pos, i in enumerate(nonblank):
         if _norm(lines[i]) in rules.block_markers:
             tail = nonblank[pos + 1:]
-            if all(len(lines[j].split()) <= rules.block_max_words for j in tail):
+            if len(tail) <= rules.block_max_lines and all(
+                len(lines[j].split()) <= rules.block_max_words for j in tail
+            ):
                 for j in [i, *tail]:
                     removed[j] = "trailing navigation block"
                 break

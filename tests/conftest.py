@@ -1,0 +1,61 @@
+"""Shared fixtures: the repository, the default params, and small corpora built in tmp dirs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PARAMS = ROOT / "params" / "biden-amlo-2022-vs-2023.yaml"
+SEEDS = ROOT.parent / "shared" / "seeds"
+REFERENCE = ROOT.parent / "shared" / "reference"
+
+
+@pytest.fixture
+def root() -> Path:
+    return ROOT
+
+
+def base_params(corpus: str = "corpus") -> dict:
+    return {
+        "title": "Test briefing",
+        "corpus": corpus,
+        "periods": [
+            {"name": "2022", "start": "2022-01-01", "end": "2022-12-31"},
+            {"name": "2023", "start": "2023-01-01", "end": "2023-12-31"},
+        ],
+        "actors": [{"name": "Biden"}, {"name": "Mexico"}],
+    }
+
+
+def write_params(folder: Path, data: dict, name: str = "test.yaml") -> Path:
+    path = folder / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def write_corpus(folder: Path, rows: list[dict], fmt: str = "jsonl") -> Path:
+    """A corpus table in `folder`/corpus.<fmt> from rows with text/date/title/outlet."""
+    folder.mkdir(parents=True, exist_ok=True)
+    df = pd.DataFrame(rows)
+    path = folder / f"corpus.{fmt}"
+    if fmt == "jsonl":
+        df.to_json(path, orient="records", lines=True, force_ascii=False)
+    elif fmt == "csv":
+        df.to_csv(path, index=False)
+    else:
+        df.to_parquet(path)
+    return path
+
+
+@pytest.fixture
+def seed_project(tmp_path: Path) -> Path:
+    """A copy of the default params and corpus, so tests may change them."""
+    shutil.copytree(ROOT / "data" / "corpus" / "biden-amlo", tmp_path / "data" / "corpus" / "biden-amlo")
+    (tmp_path / "params").mkdir()
+    shutil.copy(DEFAULT_PARAMS, tmp_path / "params" / DEFAULT_PARAMS.name)
+    return tmp_path

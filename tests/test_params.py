@@ -1,0 +1,153 @@
+"""Params files are validated before anything runs: one clear line, exit code 2, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import DEFAULT_PARAMS, base_params, write_corpus, write_params
+
+from briefing import params as params_mod
+from briefing.cli import main
+from briefing.errors import ParamsError
+
+
+def _corpus(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "corpus", [
+        {"text": "Biden spoke.", "date": "2022-05-01", "title": "A", "outlet": "X"},
+        {"text": "Mexico replied.", "date": "2023-05-01", "title": "B", "outlet": "Y"},
+    ])
+
+
+def _error_for(tmp_path: Path, data: dict, capsys) -> str:
+    """Run `briefing check` on `data`; assert exit 2 and one line without a traceback."""
+    path = write_params(tmp_path, data)
+    reports = tmp_path / "reports"
+    reports.mkdir(exist_ok=True)
+    (reports / "keep.txt").write_text("previous")
+    code = main(["check", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert str(path) in lines[0]
+    assert sorted(p.name for p in reports.iterdir()) == ["keep.txt"]
+    assert (reports / "keep.txt").read_text() == "previous"
+    return lines[0]
+
+
+def test_default_params_are_valid():
+    p = params_mod.load(DEFAULT_PARAMS)
+    assert [x.name for x in p.periods] == ["2022", "2023"]
+    assert {"Biden", "López Obrador", "United States", "Mexico"} <= {a.name for a in p.actors}
+    lopez = next(a for a in p.actors if a.name == "López Obrador")
+    assert {"Lopez Obrador", "AMLO", "Andrés Manuel López Obrador"} <= set(lopez.aliases)
+    assert p.corpus_path.is_dir()
+
+
+def test_unknown_key_suggests_the_nearest_field(tmp_path, capsys):
+    _corpus(tmp_path)
+    data = base_params() | {"peroids": []}
+    line = _error_for(tmp_path, data, capsys)
+    assert "peroids: unknown field" in line and "did you mean 'periods'" in line
+
+
+def test_unknown_nested_key_names_its_path(tmp_path, capsys):
+    _corpus(tmp_path)
+    data = base_params()
+    data["periods"][0]["stat"] = "2022-01-01"
+    line = _error_for(tmp_path, data, capsys)
+    assert "periods[0].stat: unknown field" in line and "'start'" in line
+
+
+def test_wrong_type_names_the_field(tmp_path, capsys):
+    _corpus(tmp_path)
+    data = base_params() | {"outputs": "html"}
+    line = _error_for(tmp_path, data, capsys)
+    assert "outputs" in line and "list" in line.lower()
+
+
+def test_bad_renderer_value_lists_choices(tmp_path, capsys):
+    _corpus(tmp_path)
+    line = _error_for(tmp_path, base_params() | {"renderer": "latex"}, capsys)
+    assert "renderer" in line and "'embedded'" in line
+
+
+def test_empty_date_range_is_rejected(tmp_path, capsys):
+    _corpus(tmp_path)
+    data = base_params()
+    data["periods"][1] = {"name": "2023", "start": "2023-12-31", "end": "2023-01-01"}
+    line = _error_for(tmp_path, data, capsys)
+    assert "periods[1]" in line and "empty" in line
+
+
+def test_overlapping_periods_are_rejected(tmp_path, capsys):
+    _corpus(tmp_path)
+    data = base_params()
+    data["periods"][1]["start"] = "2022-06-01"
+    line = _error_for(tmp_path, data, capsys)
+    assert "periods" in line and "overlap" in line and "'2022'" in line and "'2023'" in line
+
+
+def test_period_without_documents_is_rejected(tmp_path, capsys):
+    _corpus(tmp_path)
+    data = base_params()
+    data["periods"].append({"name": "2024", "start": "2024-01-01", "end": "2024-12-31"})
+    line = _error_for(tmp_path, data, capsys)
+    assert "periods[2]" in line and "'2024'" in line and "no documents" in line
+
+
+def test_missing_corpus_path_is_rejected(tmp_path, capsys):
+    line = _error_for(tmp_path, base_params("nowhere/corpus"), capsys)
+    assert "corpus" in line and "does not exist" in line and "nowhere" in line
+
+
+def test_single_period_is_rejected(tmp_path, capsys):
+    _corpus(tmp_path)
+    data = base_params()
+    data["periods"] = data["periods"][:1]
+    line = _error_for(tmp_path, data, capsys)
+    assert "periods" in line and "at least 2" in line
+
+
+def test_invalid_yaml_names_line(tmp_path, capsys):
+    path = tmp_path / "bad.yaml"
+    path.write_text("title: [unclosed\ncorpus: x\n")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and "line" in err and "Traceback" not in err
+
+
+def test_missing_params_file_exits_2(tmp_path, capsys):
+    assert main(["run", str(tmp_path / "none.yaml"), "--reports", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "none.yaml" in err and "not found" in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_run_with_bad_params_leaves_reports_untouched(tmp_path, capsys):
+    _corpus(tmp_path)
+    data = base_params() | {"titel": "x"}
+    path = write_params(tmp_path, data)
+    reports = tmp_path / "reports" / "test"
+    reports.mkdir(parents=True)
+    (reports / "briefing.html").write_text("old briefing")
+    assert main(["run", str(path), "--reports", str(tmp_path / "reports")]) == 2
+    assert "titel: unknown field" in capsys.readouterr().err
+    assert (reports / "briefing.html").read_text() == "old briefing"
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["test"]
+
+
+def test_plain_values_round_trip_through_yaml():
+    p = params_mod.load(DEFAULT_PARAMS)
+    plain = p.plain()
+    assert plain["periods"][0]["start"] == "2022-01-01"  # dates as ISO strings
+    again = params_mod.from_plain(yaml.safe_load(yaml.safe_dump(plain)))
+    assert again == p
+
+
+def test_validate_rejects_non_mapping():
+    with pytest.raises(ParamsError, match="expected a mapping"):
+        params_mod.validate(["title"], "x.yaml")
