@@ -93,7 +93,8 @@ def to_markdown(nb: nbformat.NotebookNode, figures_dir: Path, figure_format: str
 
     Markdown outputs are inlined as Markdown (pandoc's own ipynb reader would print the
     `text/plain` fallback, "<IPython.core.display.Markdown object>"); figures are written to
-    `figures_dir` in `figure_format` ("svg" or "png") with their caption and alt text; code,
+    `figures_dir` in `figure_format` ("svg" or "png") with their caption and alt text, linked
+    relative to `figures_dir`'s parent (where the Markdown is written); code,
     plain-text results and streams are left out.
     """
     figures_dir.mkdir(parents=True, exist_ok=True)
@@ -117,7 +118,8 @@ def to_markdown(nb: nbformat.NotebookNode, figures_dir: Path, figure_format: str
                 path = _write_figure(data, figures_dir, f"figure-{n_fig}", figure_format)
                 cap = str(opts.get("fig-cap") or "")
                 alt = str(opts.get("fig-alt") or cap or f"Figure {n_fig}")
-                parts.append(f"![{_md_inline(cap)}]({path.as_posix()}){{alt=\"{_attr(alt)}\"}}")
+                rel = path.relative_to(figures_dir.parent).as_posix()  # pandoc runs beside it
+                parts.append(f"![{_md_inline(cap)}]({rel}){{alt=\"{_attr(alt)}\"}}")
     return "\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n"
 
 
