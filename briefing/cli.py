@@ -44,6 +44,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from briefing.publish import cli
+
+    return cli(args.params, args.reports, args.quiet, args.renderer)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="briefing", description=__doc__)
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
@@ -63,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override the params file's renderer")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("publish", help="render every briefing that changed and build reports/site/")
+    p.add_argument("params", nargs="*", help="params files (default: params/*.yaml)")
+    p.add_argument("--reports", default="reports", help="output root (default: reports)")
+    p.add_argument("--renderer", choices=["auto", "quarto", "embedded"], default=None)
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=_cmd_publish)
     return parser
 
 

@@ -157,6 +157,7 @@ def manifest(params: Params, params_path: Path, corpus_hash: str, renderer: Rend
         "rendered_at": when.isoformat(timespec="seconds"),
         "title": params.title,
         "periods": [p.name for p in params.periods],
+        "outputs": list(params.outputs),
     }
 
 
