@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -86,9 +87,23 @@ def _label(path: Path) -> str:
         return str(path)
 
 
-def execute(notebooks: list[Path], out_dir: Path, params: Params, params_path: Path, root: Path,
+def declared_parameters(notebook: Path) -> set[str]:
+    """Names assigned in the notebook's `parameters` cell (papermill warns about any others)."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            return set(re.findall(r"^([A-Za-z_]\w*)\s*(?::[^=]*)?=", cell.source, re.M))
+    return set()
+
+
+def execute(notebooks: list[Path], out_dir: Path, values: dict, root: Path,
             failed_dir: Path, progress: Progress) -> list[Path]:
-    """Run each notebook with papermill; on failure keep it in `failed_dir` and raise RunError."""
+    """Run each notebook with papermill; on failure keep it in `failed_dir` and raise RunError.
+
+    `values` are the parameters offered; each notebook gets those its parameters cell declares.
+    """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -97,12 +112,13 @@ def execute(notebooks: list[Path], out_dir: Path, params: Params, params_path: P
     kernel = kernel_name()
     out_dir.mkdir(parents=True, exist_ok=True)
     executed = []
-    values = {"params_file": str(params_path.resolve()), "params": params.plain()}
     for i, nb in enumerate(notebooks, 1):
         target = out_dir / nb.name
         progress(f"executing {i}/{len(notebooks)}: {nb.name}")
+        wanted = declared_parameters(nb)
+        given = {k: v for k, v in values.items() if k in wanted}
         try:
-            pm.execute_notebook(str(nb), str(target), parameters=values, kernel_name=kernel,
+            pm.execute_notebook(str(nb), str(target), parameters=given, kernel_name=kernel,
                                 cwd=str(root), progress_bar=False, log_output=False)
         except PapermillExecutionError as exc:
             kept = _keep_failed(target, failed_dir)
@@ -180,11 +196,14 @@ def run_briefing(params_path: str | Path, reports_dir: str | Path = "reports",
         build = Path(tempfile.mkdtemp(prefix=f".build-{slug}-", dir=reports))
         build.chmod(0o755)
         try:
+            when = datetime.now(UTC)
+            values = {"params_file": str(params_path.resolve()), "params": params.plain(),
+                      "run_info": {"renderer": backend.describe(), "params_file": _label(params_path),
+                                   "run_date": when.isoformat(timespec="seconds")}}
             with _env(BRIEFING_CACHE_DIR=str(build / ".cache")):
-                executed = execute(notebooks, build / "notebooks", params, params_path, root,
+                executed = execute(notebooks, build / "notebooks", values, root,
                                    reports / "_failed" / slug, progress)
             progress(f"rendering {', '.join(params.outputs)} with the {backend.describe()}")
-            when = datetime.now(UTC)
             meta = DocumentMeta(title=params.title, subtitle=params.subtitle or _periods_line(params),
                                 date=when.date().isoformat(), paper=params.paper)
             outputs = render(executed, build, list(params.outputs), meta, backend,
