@@ -33,6 +33,7 @@ _TITLES = {"president", "vice", "secretary", "minister", "senator", "sen", "rep"
 #: Dates cut from the front of a name ("In April Mexico ..." -> not "April Mexico").
 _TIME = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
          "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
 _CAP_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Z][\w]*(?:[-'][\w]+)*")
 _NAME_SPLIT = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w]*(?:[-'][\w]+)*|[^\w\s]")
 
@@ -63,15 +64,18 @@ def terms(text: str, stop: frozenset[str], max_ngram: int = 2) -> list[str]:
     return out
 
 
-def names(text: str, stop: frozenset[str] = frozenset(ENGLISH_STOP_WORDS)) -> list[str]:
-    """Capitalised multi-word names in one sentence, as written (folded), titles cut from the front.
+def names(text: str, stop: frozenset[str] = frozenset(ENGLISH_STOP_WORDS), proper: bool = False) -> list[str]:
+    """Capitalised names in one sentence, as written (accents folded), titles cut from the front.
 
-    A name is a run of capitalised words, possibly joined by "of", "the", "de"...; a stop word
-    opening the sentence ("In April") does not start one; a possessive ends one.
+    A name is a run of two or more capitalised words, possibly joined by "of", "the", "de"...
+    ("Summit of the Americas"), or an acronym ("APEC"), or with `proper` any single capitalised
+    word that does not open the sentence ("Cuba"). A stop word opening the sentence ("In April")
+    does not start a name; a possessive ends one; titles and dates are cut from the front.
     """
     words = _NAME_SPLIT.findall(fold(text, possessive=False))
     found: list[str] = []
     run: list[str] = []
+    start = [0]
 
     def close() -> None:
         while run and run[-1] in _NAME_JOIN:
@@ -80,7 +84,10 @@ def names(text: str, stop: frozenset[str] = frozenset(ENGLISH_STOP_WORDS)) -> li
         rest = run[cut:]
         while rest and (rest[0] in _NAME_JOIN or rest[0].lower() in _TIME):
             rest = rest[1:]
-        if sum(1 for w in rest if _CAP_WORD.fullmatch(w)) >= 2:
+        caps = sum(1 for w in rest if _CAP_WORD.fullmatch(w))
+        single = (caps == 1 and len(rest) == 1 and start[0] > 0 and rest[0].lower() not in stop
+                  and rest[0].lower() not in _TIME and len(rest[0]) > 1)
+        if caps >= 2 or (single and (proper or _ACRONYM.fullmatch(rest[0]))):
             found.append(" ".join(rest))
         run.clear()
 
@@ -88,6 +95,8 @@ def names(text: str, stop: frozenset[str] = frozenset(ENGLISH_STOP_WORDS)) -> li
         owner = w.lower().endswith("'s")
         w = w[:-2] if owner else w
         if _CAP_WORD.fullmatch(w) and not (i == 0 and w.lower() in stop):
+            if not run:
+                start[0] = i
             run.append(w)
             if owner:
                 close()
@@ -142,7 +151,7 @@ def name_counts(sentences: pd.DataFrame, levels: list[str], stop: frozenset[str]
     for text, period in zip(sentences["text"], sentences["period"].astype(str), strict=True):
         if period not in per:
             continue
-        for n in names(text, stop):
+        for n in names(text, stop, proper=True):
             per[period][name_key(n)] += 1
             spelling[(name_key(n), n)] += 1
     display: dict[str, str] = {}

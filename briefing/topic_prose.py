@@ -52,8 +52,8 @@ def _topic_sentence(res: TopicsResult, a: str, b: str) -> str:
     if ch.empty:
         return ""
     row = ch.loc[ch["change"].abs().idxmax()]
-    unit = ("paragraphs within the articles (within-article variation only)" if res.interval_unit == "paragraph"
-            else "documents")
+    unit = ("paragraphs within the articles (within-article variation only)"
+            if res.interval_unit == "paragraph" else "documents")
     verb = "rose" if row.change > 0 else "faded"
     where = "in these articles " if res.small else ""
     text = (f"The largest topic shift: “{escape(row.label)}” {verb} {where}from {pct(row.share_a)} to "
@@ -92,8 +92,9 @@ def prose(res: TopicsResult, prepared: Prepared) -> str:
                                                 _divergence_sentence(res, a, b)) if s))
     docs = prepared.documents.groupby("period", observed=False).size()
     if res.small:
+        n = int(docs.min())
         out.append(
-            f"With {fmt_number(int(docs.min()))} article{'s' * (int(docs.min()) != 1)} in the smallest period, "
+            f"With {fmt_number(n)} article{'s' * (n != 1)} in the smallest period, "
             "these numbers describe these articles only and support no claim about coverage at large: "
             "a term can lean to a period because of one outlet's style or one story, and the intervals "
             "show variation between paragraphs within the articles, not between articles.")
@@ -132,6 +133,7 @@ def findings(res: TopicsResult) -> list[Finding]:
                     SECTION, f"most distinctive term of {lv}", a, b, float(t.per10k_a), float(t.per10k_b),
                     float(t.z), None, None,
                     f"“{escape(t.term)}” is the term most characteristic of {escape(lv)} "
-                    f"(z {fmt_number(float(t.z), 1)}; {fmt_number(int(t.count_a))} vs {fmt_number(int(t.count_b))} "
-                    "uses).", weight=float(abs(t.z) / 2), claim_ok=claim, unit="z"))
+                    f"(z {fmt_number(float(t.z), 1)}; {fmt_number(int(t.count_a))} vs "
+                    f"{fmt_number(int(t.count_b))} uses).",
+                    weight=float(abs(t.z) / 2), claim_ok=claim, unit="z"))
     return out

@@ -33,6 +33,7 @@ class TopicsResult:
 
     comparisons: list[Pair]
     distinctive: dict[Pair, pd.DataFrame]   # every term: counts, per10k, delta, z (positive = later)
+    names: dict[Pair, pd.DataFrame]         # the same statistic over capitalised names and acronyms
     new: dict[Pair, pd.DataFrame]           # item, kind, count, per10k: in the later period only
     vanished: dict[Pair, pd.DataFrame]      # the same for the earlier period only
     topics: pd.DataFrame                    # topic, label, top_terms, typical paragraph
@@ -47,26 +48,47 @@ class TopicsResult:
     findings: list[Finding] = field(default_factory=list)
     top_terms: int = 15
 
-    def top(self, pair: Pair) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The most distinctive terms of the earlier and of the later period of `pair`."""
-        return top_by_side(self.distinctive[pair], self.top_terms)
+    def top(self, pair: Pair, names: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The most distinctive terms (or names) of the earlier and of the later period of `pair`."""
+        return top_by_side((self.names if names else self.distinctive)[pair], self.top_terms)
+
+    def shared_names(self, pair: Pair) -> pd.DataFrame:
+        """Names used in both periods of `pair`, leaning most to the later period first."""
+        t = self.names[pair]
+        return t[(t["count_a"] > 0) & (t["count_b"] > 0)].reset_index(drop=True).head(self.top_terms)
+
+
+def _inside(term: str, name: str) -> bool:
+    return f" {term} " in f" {name.lower()} "
 
 
 def _one_period_only(dist: pd.DataFrame, names: pd.DataFrame, a: str, b: str, min_count: int,
                      totals: tuple[float, float]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Terms and names used in b but never in a (new) and in a but never in b (vanished)."""
+    """Terms and names used in b but never in a (new) and in a but never in b (vanished).
+
+    A word or phrase that is itself a name ("china"), or part of a one-period name used at least
+    as often ("francisco" in "San Francisco"), is listed as the name only.
+    """
     name_keys = set(names["key"])
     out = []
     for here, there, n in (("count_b", "count_a", totals[1]), ("count_a", "count_b", totals[0])):
-        t = dist[(dist[there] == 0) & (dist[here] >= min_count) & ~dist["term"].isin(name_keys)]
-        rows = pd.DataFrame({"item": t["term"], "kind": np.where(t["term"].str.contains(" "), "phrase", "word"),
-                             "count": t[here]})
         lv_here, lv_there = (b, a) if here == "count_b" else (a, b)
         nm = names[(names[lv_there] == 0) & (names[lv_here] >= min_count)]
-        rows = pd.concat([rows, pd.DataFrame({"item": nm["name"], "kind": "name", "count": nm[lv_here]})])
+        t = dist[(dist[there] == 0) & (dist[here] >= min_count) & ~dist["term"].isin(name_keys)]
+        covered = [any(_inside(term, name) and c_name >= c for name, c_name in zip(nm["name"], nm[lv_here],
+                                                                                     strict=True))
+                   for term, c in zip(t["term"], t[here], strict=True)]
+        t = t[~np.array(covered, dtype=bool)]
+        kind = np.where(t["term"].str.contains(" "), "phrase", "word")
+        rows = pd.concat([pd.DataFrame({"item": t["term"], "kind": kind, "count": t[here]}),
+                          pd.DataFrame({"item": nm["name"], "kind": "name", "count": nm[lv_here]})])
         rows["per10k"] = 1e4 * rows["count"] / max(n, 1.0)
-        kind_order = rows["kind"].map({"name": 0, "phrase": 1, "word": 2})
-        rows = rows.assign(_k=kind_order).sort_values(["count", "_k", "item"], ascending=[False, True, True])
+        # among equal counts: multi-word names, acronyms, single-word names, phrases, words
+        multi = rows["item"].str.contains(" ") | (rows["kind"] != "name")
+        acronym = rows["item"].str.fullmatch(r"[A-Z.]{2,8}")
+        rows["_k"] = rows["kind"].map({"name": 0, "phrase": 3, "word": 4}) + np.where(
+            rows["kind"] == "name", np.where(multi, 0, np.where(acronym, 1, 2)), 0)
+        rows = rows.sort_values(["count", "_k", "item"], ascending=[False, True, True])
         out.append(rows.drop(columns="_k").reset_index(drop=True))
     return out[0], out[1]
 
@@ -75,7 +97,7 @@ def _prevalence(model: M.TopicModel, paras: pd.DataFrame, levels: list[str], uni
                 rng: np.random.Generator, labels: list[str]) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     share, ok = M.shares(model.weights)
     rows, boots = [], {}
-    units = (paras["doc_id"] if unit == "document" else paras["doc_id"] + "#" + paras["paragraph"].astype(str))
+    units = paras["doc_id"] if unit == "document" else paras["doc_id"] + "#" + paras["paragraph"].astype(str)
     for lv in levels:
         sel = ok & (paras["period"].astype(str) == lv).to_numpy()
         est, boot = M.bootstrap_means(share[sel], units.to_numpy()[sel], rounds, rng)
@@ -133,7 +155,8 @@ def _divergence(x_uni, paras: pd.DataFrame, vocab: np.ndarray, pairs: list[Pair]
             "word": vocab[order], "contribution": parts[order], "share_of_js": parts[order] / max(js, 1e-300),
             "per10k_a": 1e4 * ya[order] / max(ya.sum(), 1), "per10k_b": 1e4 * yb[order] / max(yb.sum(), 1),
         })
-        contrib[(a, b)]["leans_to"] = np.where(contrib[(a, b)]["per10k_b"] > contrib[(a, b)]["per10k_a"], b, a)
+        table = contrib[(a, b)]
+        table["leans_to"] = np.where(table["per10k_b"] > table["per10k_a"], b, a)
     return pd.DataFrame(rows), contrib
 
 
@@ -152,12 +175,14 @@ def topics_section(prepared: Prepared) -> TopicsResult:
     x, vocab = T.count_matrix(paras["text"], stop, opts.max_ngram)
     by_period = T.group_sums(x, paras["period"], levels)
     names = T.name_counts(prepared.sentences, levels, stop)
-    distinctive, new, vanished = {}, {}, {}
+    distinctive, name_z, new, vanished = {}, {}, {}, {}
     for a, b in pairs:
         ia, ib = levels.index(a), levels.index(b)
         dist = distinctive_terms(vocab, by_period[ia], by_period[ib], prior_scale=opts.prior_scale,
                                  min_count=opts.min_count)
         distinctive[(a, b)] = dist
+        name_z[(a, b)] = distinctive_terms(names["name"].to_numpy(), names[a].to_numpy(), names[b].to_numpy(),
+                                           prior_scale=opts.prior_scale, min_count=opts.min_count)
         new[(a, b)], vanished[(a, b)] = _one_period_only(
             dist, names, a, b, opts.min_count, (by_period[ia].sum(), by_period[ib].sum()))
 
@@ -171,7 +196,7 @@ def topics_section(prepared: Prepared) -> TopicsResult:
     uni = np.flatnonzero([" " not in t for t in vocab])
     divergence, contrib = _divergence(x[:, uni], paras, vocab[uni], pairs, unit, opts.split_rounds, rng,
                                       opts.top_terms)
-    result = TopicsResult(pairs, distinctive, new, vanished, topics, model.choice, prevalence, change,
+    result = TopicsResult(pairs, distinctive, name_z, new, vanished, topics, model.choice, prevalence, change,
                           divergence, contrib, unit, small, prose="", top_terms=opts.top_terms)
     result.prose = prose(result, prepared)
     result.findings = findings(result)
