@@ -40,8 +40,10 @@ _NAME_SPLIT = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w]*(?:[-'][\w]+)*|[^\w\s]")
 
 def fold(text: str, possessive: bool = True) -> str:
     """Accents dropped, apostrophes and dashes normalised, possessive 's removed (case kept)."""
-    text = unicodedata.normalize("NFKD", text.translate(_APOS))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.translate(_APOS)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _POSSESSIVE.sub("", text) if possessive else text
 
 

@@ -14,7 +14,7 @@ from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfTransformer
 
 #: Paragraphs used to choose the number of topics (a seeded sample when there are more).
-CHOOSE_SAMPLE = 3000
+CHOOSE_SAMPLE = 2000
 #: Top terms per topic used for coherence and labels.
 TOP_N = 10
 

@@ -8,6 +8,7 @@ within-article variation only, and is labelled so).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +22,7 @@ from briefing.findings import Finding
 from briefing.pipeline import Prepared
 from briefing.topic_prose import findings, prose
 
+_ACRONYM = re.compile(r"[A-Z.]{2,8}")
 #: Fewer documents than this in a period: numbers describe these articles only.
 MIN_DOCS = 5
 
@@ -84,10 +86,11 @@ def _one_period_only(dist: pd.DataFrame, names: pd.DataFrame, a: str, b: str, mi
                           pd.DataFrame({"item": nm["name"], "kind": "name", "count": nm[lv_here]})])
         rows["per10k"] = 1e4 * rows["count"] / max(n, 1.0)
         # among equal counts: multi-word names, acronyms, single-word names, phrases, words
-        multi = rows["item"].str.contains(" ") | (rows["kind"] != "name")
-        acronym = rows["item"].str.fullmatch(r"[A-Z.]{2,8}")
-        rows["_k"] = rows["kind"].map({"name": 0, "phrase": 3, "word": 4}) + np.where(
-            rows["kind"] == "name", np.where(multi, 0, np.where(acronym, 1, 2)), 0)
+        item = rows["item"].astype(str).to_numpy()
+        kinds = rows["kind"].astype(str).to_numpy()
+        multi = np.array([" " in i for i in item], dtype=bool)
+        acronym = np.array([bool(_ACRONYM.fullmatch(i)) for i in item], dtype=bool)
+        rows["_k"] = np.select([kinds == "phrase", kinds == "word", multi, acronym], [3, 4, 0, 1], 2)
         rows = rows.sort_values(["count", "_k", "item"], ascending=[False, True, True])
         out.append(rows.drop(columns="_k").reset_index(drop=True))
     return out[0], out[1]

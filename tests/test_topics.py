@@ -197,3 +197,11 @@ def test_figures_draw_one_figure_each(seed_result):
         fig = make(res)
         assert fig.axes and any(ax.has_data() for ax in fig.axes)
         matplotlib.pyplot.close(fig)
+
+
+def test_periods_with_the_same_words_have_empty_new_and_vanished_lists(tmp_path):
+    text = "Officials discussed border security in Mexico City.\nTrade talks went on in Mexico City."
+    res = topics_section(_prepared(tmp_path, {"2022-05-01": [text], "2023-05-01": [text]}))
+    pair = ("early", "late")
+    assert res.new[pair].empty and res.vanished[pair].empty
+    assert res.divergence["js"].iat[0] == pytest.approx(0.0, abs=1e-12)
