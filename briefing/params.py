@@ -89,8 +89,40 @@ class FramingOptions(_Strict):
 class TopicOptions(_Strict):
     """Settings of the topics section."""
 
+    #: Number of NMF topics, or "auto": chosen in `topic_range` by mean NPMI coherence.
     n_topics: int | Literal["auto"] = "auto"
+    #: Smallest and largest number of topics tried by "auto" (inclusive).
+    topic_range: tuple[int, int] = (2, 8)
     seed: int = 20221112
+    #: Dirichlet prior of the log-odds: α_w = prior_scale × count of w in the pooled pair.
+    prior_scale: float = Field(default=0.1, gt=0)
+    #: Longest n-gram counted (1: words only; 2: words and two-word phrases).
+    max_ngram: int = Field(default=2, ge=1, le=2)
+    #: A term must occur this often in a pair of periods to be listed as distinctive, new or vanished.
+    min_count: int = Field(default=1, ge=1)
+    #: A term must occur in this many paragraphs to enter the topic model.
+    min_paragraphs: int = Field(default=2, ge=1)
+    #: Terms listed per side and per table.
+    top_terms: int = Field(default=15, ge=1)
+    #: Extra stop words (scikit-learn's English list is always used).
+    extra_stop_words: list[str] = Field(default_factory=list)
+    bootstrap_rounds: int = Field(default=1000, ge=100)
+    #: Random splits of the pooled corpus that give the chance level of the divergence.
+    split_rounds: int = Field(default=200, ge=20)
+
+    @field_validator("topic_range")
+    @classmethod
+    def _range(cls, rng: tuple[int, int]) -> tuple[int, int]:
+        if not 1 <= rng[0] <= rng[1]:
+            raise ValueError(f"topic_range {list(rng)} must be [low, high] with 1 <= low <= high")
+        return rng
+
+    @field_validator("n_topics")
+    @classmethod
+    def _positive(cls, n: int | str) -> int | str:
+        if isinstance(n, int) and n < 1:
+            raise ValueError("n_topics must be at least 1, or \"auto\"")
+        return n
 
 
 class Params(_Strict):

@@ -1,0 +1,166 @@
+"""Terms: tokens, unigrams and bigrams, capitalised multi-word names, and count matrices.
+
+Text is folded before counting: accents dropped ("López" and "Lopez" are one term), curly
+apostrophes straightened, possessive "'s" removed, lower-cased. Stop words are scikit-learn's
+ENGLISH_STOP_WORDS (shipped with it, no download) plus any extra ones given. Tokens must start
+with a letter and contain no digit, so numbers ("50", "1pm", "2023") are never terms. Bigrams
+join two adjacent content words only ("task force"), never across a stop word or a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+_APOS = str.maketrans({"’": "'", "‘": "'", "`": "'", "–": "-", "—": " "})
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b", re.IGNORECASE)
+#: A word: "u.s." style initialisms, or letters with inner hyphens/apostrophes; never digits.
+_TOKEN = re.compile(r"(?<![\w'])(?:(?:[a-z]\.){2,}|[a-z]+(?:['-][a-z]+)*)(?![\w])")
+
+#: Connectors allowed inside a name between capitalised words ("Summit of the Americas").
+_NAME_JOIN = {"of", "the", "for", "de", "del", "la", "las", "los", "el", "y"}
+#: Titles and roles cut from the front of a name ("Chinese President Xi Jinping" -> "Xi Jinping").
+_TITLES = {"president", "vice", "secretary", "minister", "senator", "sen", "rep", "gov", "governor",
+           "mr", "mrs", "ms", "dr", "prime", "chancellor", "king", "queen", "pope", "lady", "first",
+           "foreign", "general", "gen", "ambassador", "mayor", "premier", "leader", "speaker"}
+#: Dates cut from the front of a name ("In April Mexico ..." -> not "April Mexico").
+_TIME = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+         "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_CAP_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Z][\w]*(?:[-'][\w]+)*")
+_NAME_SPLIT = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w]*(?:[-'][\w]+)*|[^\w\s]")
+
+
+def fold(text: str, possessive: bool = True) -> str:
+    """Accents dropped, apostrophes and dashes normalised, possessive 's removed (case kept)."""
+    text = text.translate(_APOS)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _POSSESSIVE.sub("", text) if possessive else text
+
+
+def stop_words(extra: Iterable[str] = ()) -> frozenset[str]:
+    return frozenset(ENGLISH_STOP_WORDS) | {w.lower() for w in extra}
+
+
+def tokens(text: str) -> list[str]:
+    """Every word of `text`, folded and lower-cased, stop words included, numbers excluded."""
+    return _TOKEN.findall(fold(text).lower())
+
+
+def terms(text: str, stop: frozenset[str], max_ngram: int = 2) -> list[str]:
+    """Unigrams and (when max_ngram >= 2) bigrams of adjacent content words, in order."""
+    toks = tokens(text)
+    keep = [len(t) > 1 and t not in stop for t in toks]
+    out = [t for t, k in zip(toks, keep, strict=True) if k]
+    if max_ngram >= 2:
+        out += [f"{a} {b}" for a, b, ka, kb in zip(toks, toks[1:], keep, keep[1:], strict=False) if ka and kb]
+    return out
+
+
+def names(text: str, stop: frozenset[str] = frozenset(ENGLISH_STOP_WORDS), proper: bool = False) -> list[str]:
+    """Capitalised names in one sentence, as written (accents folded), titles cut from the front.
+
+    A name is a run of two or more capitalised words, possibly joined by "of", "the", "de"...
+    ("Summit of the Americas"), or an acronym ("APEC"), or with `proper` any single capitalised
+    word that does not open the sentence ("Cuba"). A stop word opening the sentence ("In April")
+    does not start a name; a possessive ends one; titles and dates are cut from the front.
+    """
+    words = _NAME_SPLIT.findall(fold(text, possessive=False))
+    found: list[str] = []
+    run: list[str] = []
+    start = [0]
+
+    def close() -> None:
+        while run and run[-1] in _NAME_JOIN:
+            run.pop()
+        cut = max((i + 1 for i, w in enumerate(run) if w.lower().rstrip(".") in _TITLES), default=0)
+        rest = run[cut:]
+        while rest and (rest[0] in _NAME_JOIN or rest[0].lower() in _TIME):
+            rest = rest[1:]
+        caps = sum(1 for w in rest if _CAP_WORD.fullmatch(w))
+        single = (caps == 1 and len(rest) == 1 and start[0] > 0 and rest[0].lower() not in stop
+                  and rest[0].lower() not in _TIME and len(rest[0]) > 1)
+        if caps >= 2 or (single and (proper or _ACRONYM.fullmatch(rest[0]))):
+            found.append(" ".join(rest))
+        run.clear()
+
+    for i, w in enumerate(words):
+        owner = w.lower().endswith("'s")
+        w = w[:-2] if owner else w
+        if _CAP_WORD.fullmatch(w) and not (i == 0 and w.lower() in stop):
+            if not run:
+                start[0] = i
+            run.append(w)
+            if owner:
+                close()
+        elif run and w in _NAME_JOIN:
+            run.append(w)
+        else:
+            close()
+    close()
+    return found
+
+
+def name_key(name: str) -> str:
+    return name.lower()
+
+
+def paragraphs(sentences: pd.DataFrame) -> pd.DataFrame:
+    """One row per (document, paragraph): doc_id, paragraph, period, outlet, text (sentences joined)."""
+    cols = ["doc_id", "paragraph"]
+    grouped = sentences.groupby(cols, sort=False, observed=True)
+    out = grouped["text"].agg(" ".join).reset_index()
+    first = grouped[["period", "outlet"]].first().reset_index(drop=True)
+    out["period"] = pd.Categorical(first["period"].astype(str), categories=sentences["period"].cat.categories,
+                                   ordered=True) if hasattr(sentences["period"], "cat") else first["period"]
+    out["outlet"] = first["outlet"].to_numpy()
+    return out
+
+
+def count_matrix(texts: Iterable[str], stop: frozenset[str], max_ngram: int = 2
+                 ) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Texts x terms counts (CSR) and the term of each column."""
+    vec = CountVectorizer(analyzer=lambda t: terms(t, stop, max_ngram), dtype=np.int64)
+    try:
+        x = vec.fit_transform(texts)
+    except ValueError:  # empty vocabulary
+        return sparse.csr_matrix((0, 0), dtype=np.int64), np.array([], dtype=object)
+    return x.tocsr(), vec.get_feature_names_out().astype(object)
+
+
+def group_sums(x: sparse.csr_matrix, groups: pd.Series, levels: list[str]) -> np.ndarray:
+    """Levels x columns sums of the rows of `x` by group (rows with other groups ignored)."""
+    codes = pd.Categorical(groups.astype(str), categories=levels).codes
+    keep = codes >= 0
+    ind = sparse.csr_matrix((np.ones(keep.sum()), (codes[keep], np.flatnonzero(keep))),
+                            shape=(len(levels), x.shape[0]))
+    return np.asarray((ind @ x).todense())
+
+
+def name_counts(sentences: pd.DataFrame, levels: list[str], stop: frozenset[str]) -> pd.DataFrame:
+    """Names per period: one row per name (display form = the most frequent spelling), counts per level."""
+    per: dict[str, Counter] = {lv: Counter() for lv in levels}
+    spelling: Counter = Counter()
+    for text, period in zip(sentences["text"], sentences["period"].astype(str), strict=True):
+        if period not in per:
+            continue
+        for n in names(text, stop, proper=True):
+            per[period][name_key(n)] += 1
+            spelling[(name_key(n), n)] += 1
+    display: dict[str, str] = {}
+    for (key, form), _ in spelling.most_common():
+        display.setdefault(key, form)
+    keys = sorted(display)
+    table = pd.DataFrame({"key": keys, "name": [display[k] for k in keys]})
+    for lv in levels:
+        table[lv] = [per[lv][k] for k in keys]
+    return table

@@ -1,0 +1,179 @@
+"""The numbers behind the topics section: NMF topics, their prevalence, vocabulary divergence.
+
+Everything is seeded (numpy Generators, NMF's random_state), so reruns give the same results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.decomposition import NMF
+from sklearn.feature_extraction.text import TfidfTransformer
+
+#: Paragraphs used to choose the number of topics (a seeded sample when there are more).
+CHOOSE_SAMPLE = 2000
+#: Top terms per topic used for coherence and labels.
+TOP_N = 10
+
+
+@dataclass
+class TopicModel:
+    """A fitted NMF: weights (paragraphs x topics), components (topics x terms), the terms used."""
+
+    weights: np.ndarray
+    components: np.ndarray
+    terms: np.ndarray
+    choice: pd.DataFrame  # k, coherence (mean NPMI of each topic's top terms), chosen
+
+
+def tfidf(x: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Sublinear TF-IDF, rows L2-normalised."""
+    return TfidfTransformer(sublinear_tf=True).fit_transform(x).tocsr()
+
+
+def _fit(x: sparse.csr_matrix, k: int, seed: int) -> NMF:
+    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=400, tol=1e-4)
+    model.fit(x)
+    return model
+
+
+def npmi_coherence(binary: sparse.csc_matrix, components: np.ndarray, top_n: int = TOP_N) -> float:
+    """Mean over topics of the mean normalised PMI between pairs of its top terms.
+
+    Probabilities are shares of paragraphs containing the term(s); a pair never seen together
+    scores −1, a pair always together +1.
+    """
+    n = binary.shape[0]
+    scores = []
+    for comp in components:
+        top = np.argsort(-comp)[:top_n]
+        sub = binary[:, top]
+        joint = np.asarray((sub.T @ sub).todense(), dtype=float) / n
+        single = np.diag(joint).copy()
+        iu = np.triu_indices(len(top), 1)
+        pj, pi, pk = joint[iu], single[iu[0]], single[iu[1]]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            val = np.where(pj > 0, np.log(pj / (pi * pk)) / -np.log(np.where(pj < 1, pj, 0.5)), -1.0)
+        val = np.where(pj >= 1, 1.0, val)
+        scores.append(float(val.mean()) if len(val) else 0.0)
+    return float(np.mean(scores)) if scores else float("nan")
+
+
+def topic_range(n_units: int, low: int, high: int) -> range:
+    """Numbers of topics worth trying: at most one per four paragraphs, at least `low`."""
+    top = max(low, min(high, n_units // 4))
+    return range(low, top + 1)
+
+
+def fit_topics(x: sparse.csr_matrix, terms: np.ndarray, *, n_topics: int | str, low: int, high: int,
+               min_paragraphs: int, seed: int) -> TopicModel:
+    """NMF on TF-IDF of paragraphs; with n_topics="auto", k maximising mean NPMI coherence."""
+    df = np.asarray((x > 0).sum(axis=0)).ravel()
+    keep = np.flatnonzero(df >= min_paragraphs)
+    if len(keep) < 2:
+        keep = np.flatnonzero(df >= 1)
+    xk = x[:, keep]
+    terms = terms[keep]
+    weighted = tfidf(xk)
+    binary = (xk > 0).astype(float).tocsc()
+    rows = []
+    if n_topics == "auto":
+        rng = np.random.default_rng(seed)
+        sample = np.sort(rng.choice(x.shape[0], size=min(CHOOSE_SAMPLE, x.shape[0]), replace=False))
+        ws, bs = weighted[sample], binary[sample].tocsc()
+        for k in topic_range(len(sample), low, high):
+            if k > min(ws.shape):
+                break
+            rows.append((k, npmi_coherence(bs, _fit(ws, k, seed).components_)))
+        best = max(rows, key=lambda r: (round(r[1], 6), -r[0]))[0] if rows else 1
+    else:
+        best = int(n_topics)
+    best = max(1, min(best, *weighted.shape))
+    model = _fit(weighted, best, seed)
+    if n_topics != "auto":
+        rows = [(best, npmi_coherence(binary, model.components_))]
+    choice = pd.DataFrame(rows, columns=["topics", "coherence"])
+    choice["chosen"] = choice["topics"] == best
+    return TopicModel(model.transform(weighted), model.components_, terms, choice)
+
+
+def topic_table(model: TopicModel, paras: pd.DataFrame, n_label: int = 4) -> pd.DataFrame:
+    """One row per topic: topic, label (top terms), top_terms, typical paragraph and its document."""
+    rows = []
+    for t, comp in enumerate(model.components):
+        top = [str(model.terms[i]) for i in np.argsort(-comp)[:TOP_N] if comp[i] > 0]
+        best = int(np.argmax(model.weights[:, t]))
+        rows.append({
+            "topic": t + 1, "label": " · ".join(top[:n_label]), "top_terms": ", ".join(top),
+            "typical_paragraph": paras["text"].iat[best], "typical_doc": paras["doc_id"].iat[best],
+            "typical_period": str(paras["period"].iat[best]),
+        })
+    return pd.DataFrame(rows)
+
+
+def shares(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each paragraph's topic weights as shares summing to 1, and which paragraphs have any weight."""
+    total = weights.sum(axis=1)
+    ok = total > 0
+    out = np.zeros_like(weights)
+    out[ok] = weights[ok] / total[ok, None]
+    return out, ok
+
+
+def _unit_sums(values: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    codes, _ = pd.factorize(units)
+    n = codes.max() + 1 if len(codes) else 0
+    ind = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(n, len(codes)))
+    return np.asarray(ind @ values), np.asarray(ind.sum(axis=1)).ravel()
+
+
+def bootstrap_means(values: np.ndarray, units: np.ndarray, rounds: int, rng: np.random.Generator
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Mean of `values` rows (k columns) and `rounds` bootstrap means resampling whole units.
+
+    Units (documents, or paragraphs) are drawn with replacement; the estimate is the ratio of
+    summed values to summed rows, so a unit counts by its number of paragraphs.
+    """
+    sums, counts = _unit_sums(values, units)
+    if len(counts) == 0:
+        k = values.shape[1]
+        return np.full(k, np.nan), np.full((rounds, k), np.nan)
+    draws = rng.multinomial(len(counts), np.full(len(counts), 1.0 / len(counts)), size=rounds)
+    boot = (draws @ sums) / (draws @ counts)[:, None]
+    return sums.sum(axis=0) / counts.sum(), boot
+
+
+def js_terms(p_counts: np.ndarray, q_counts: np.ndarray) -> np.ndarray:
+    """Per-word terms of the Jensen–Shannon divergence (base 2) of two count vectors (last axis).
+
+    JS(P, Q) = Σ_w ½ p_w log2(p_w/m_w) + ½ q_w log2(q_w/m_w), m = (p + q)/2; each term is >= 0,
+    the sum lies in [0, 1] and equals scipy's `jensenshannon(p, q, base=2) ** 2`.
+    """
+    p = p_counts / np.maximum(p_counts.sum(axis=-1, keepdims=True), 1e-300)
+    q = q_counts / np.maximum(q_counts.sum(axis=-1, keepdims=True), 1e-300)
+    m = (p + q) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tp = np.where(p > 0, p * np.log2(p / m), 0.0)
+        tq = np.where(q > 0, q * np.log2(q / m), 0.0)
+    return 0.5 * (tp + tq)
+
+
+def js_divergence(p_counts: np.ndarray, q_counts: np.ndarray) -> float:
+    return float(js_terms(np.asarray(p_counts, float), np.asarray(q_counts, float)).sum())
+
+
+def random_split_js(unit_counts: sparse.csr_matrix, n_a: int, rounds: int, rng: np.random.Generator
+                    ) -> np.ndarray:
+    """JS divergence between random splits of the pooled units into groups of n_a and the rest."""
+    n = unit_counts.shape[0]
+    if n_a <= 0 or n_a >= n:
+        return np.full(rounds, np.nan)
+    rows = np.repeat(np.arange(rounds), n_a)
+    cols = np.concatenate([rng.permutation(n)[:n_a] for _ in range(rounds)])
+    pick = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(rounds, n))
+    a = np.asarray((pick @ unit_counts).todense(), dtype=float)
+    total = np.asarray(unit_counts.sum(axis=0), dtype=float)
+    return js_terms(a, total - a).sum(axis=1)
