@@ -127,7 +127,7 @@ def _lexicon(args: argparse.Namespace) -> Lexicon:
 def cli_main(argv: list[str]) -> int:
     """`briefing evaluate-frames FILE [--lexicon YAML] [--extra YAML...] [--params YAML] [--split S]`."""
     ap = argparse.ArgumentParser(prog="briefing evaluate-frames",
-                                 description="Precision, recall and F1 of the frame lexicons on labelled text.")
+                                 description="Precision, recall and F1 of frame lexicons on labelled text.")
     ap.add_argument("file", nargs="?", default=str(LABELLED),
                     help="CSV or JSONL with text and frames (default: the shipped labelled set)")
     ap.add_argument("--lexicon", help="lexicon YAML (default: data/lexicons/policy_frames.yaml)")

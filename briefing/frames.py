@@ -45,9 +45,11 @@ class FrameDetector:
         self.stem_calls = 0
         index: dict[str, list[_Cue]] = {}
         for frame in lexicon.frames:
+            seen: set[tuple[str, ...]] = set()
             for cue in frame.cues:
                 keys = self.cue_keys(cue)
-                if keys:
+                if keys and keys not in seen:  # "law" and "lawful" share a stem: keep the first
+                    seen.add(keys)
                     index.setdefault(keys[0], []).append(_Cue(frame.id, cue, keys))
         # longest cues first, so a frame's longer phrase wins over a word inside it
         self._index = {k: tuple(sorted(v, key=lambda c: -len(c.keys))) for k, v in index.items()}

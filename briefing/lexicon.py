@@ -137,8 +137,8 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         if not str(data.get(key) or "").strip():
             raise LexiconError(f"{path}: missing {key}; a lexicon states its version and where it comes from")
     frames = parse_frames(data.get("frames"), str(path))
-    return Lexicon(frames=frames, version=str(data["version"]), source_note=" ".join(str(data["source"]).split()),
-                   files=[str(path)])
+    note = " ".join(str(data["source"]).split())
+    return Lexicon(frames=frames, version=str(data["version"]), source_note=note, files=[str(path)])
 
 
 def combine(base: Lexicon, extra_files: Iterable[str | Path] = (), extra_frames: Iterable[Any] = (),
