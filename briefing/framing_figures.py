@@ -28,7 +28,7 @@ def shares_figure(res: FramingResult) -> Figure:
     order = frame_order(res)
     names = res.lexicon.names()
     s = res.shares.set_index(["period", "frame"])["share"]
-    fig = Figure(figsize=(7.0, 0.28 * len(order) + 1.4))
+    fig = Figure(figsize=(7.0, 0.28 * len(order) + 1.9))
     ax = fig.subplots()
     y = np.arange(len(order))
     for i, f in enumerate(order):
@@ -42,8 +42,16 @@ def shares_figure(res: FramingResult) -> Figure:
     ax.set_xlabel("share of sentences carrying the frame (%)")
     ax.set_ylim(-0.7, len(order) - 0.3)
     ax.grid(axis="y", alpha=0.15)
-    ax.legend(title="period", loc="lower right", fontsize=8, frameon=True)
-    ax.set_title(f"Frame shares by period, sorted by change {res.period_names[0]} → {res.period_names[-1]}")
+    a, b = res.period_names[0], res.period_names[-1]
+    for i, f in enumerate(order):  # the change, printed at the right edge
+        d = 100 * (s[(b, f)] - s[(a, f)])
+        label = f"{d:+.0f}".replace("-", "−") if round(d) else "0"
+        ax.annotate(label, (1.01, i), xycoords=("axes fraction", "data"), va="center", fontsize=7)
+    ax.annotate("change\n(points)", (1.01, len(order) - 0.4), xycoords=("axes fraction", "data"), fontsize=7,
+                va="bottom")
+    ax.legend(title="period", loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, frameon=False,
+              ncol=min(len(res.period_names), 5))
+    ax.set_title(f"Frame shares, sorted by change {a} → {b}", loc="left")
     fig.tight_layout()
     return fig
 
