@@ -41,7 +41,8 @@ class FrameDetector:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self._stemmer = SnowballStemmer("english")
-        self._vocab: dict[str, tuple[str, str, tuple[_Cue, ...]]] = {}
+        self._vocab: dict[str, tuple[str, str, tuple[_Cue, ...]]] = {}  # token as written -> ...
+        self._stems: dict[str, str] = {}  # folded word -> stem
         self.stem_calls = 0
         index: dict[str, list[_Cue]] = {}
         for frame in lexicon.frames:
@@ -71,14 +72,18 @@ class FrameDetector:
         entry = self._vocab.get(token)
         if entry is None:
             folded = self._fold(token)
-            stem, exact = self.stem(folded), "=" + folded
+            stem = self._stems.get(folded)
+            if stem is None:
+                stem = self._stems[folded] = self.stem(folded)
+            exact = "=" + folded
             entry = (stem, exact, self._index.get(stem, ()) + self._index.get(exact, ()))
             self._vocab[token] = entry
         return entry
 
     @property
     def vocabulary_size(self) -> int:
-        return len(self._vocab)
+        """Distinct words (folded) seen so far: each was stemmed once."""
+        return len(self._stems)
 
     def detect(self, text: str) -> list[tuple[str, str, int, int]]:
         """(frame, cue, start, end) for every cue in `text`; within a frame, overlapping cues

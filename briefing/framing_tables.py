@@ -98,8 +98,8 @@ def actors_table(res: FramingResult) -> pd.DataFrame:
     out = {"frame": [names[f] for f in names]}
     for (p, a), g in t.groupby(["period", "actor"], sort=False):
         g = g.set_index("frame").reindex(list(names))
-        out[f"{p}: {a}"] = [f"{int(k)} of {int(n)}" + (f" ({_pct(s)})" if n else "")
-                            for k, n, s in zip(g["with_frame"], g["actor_sentences"], g["share"], strict=True)]
+        cells = zip(g["with_frame"], g["actor_sentences"], g["share"], strict=True)
+        out[f"{p}: {a}"] = [f"{int(k)} of {int(n)}" + (f" ({_pct(s)})" if n else "") for k, n, s in cells]
     return pd.DataFrame(out)
 
 
