@@ -11,6 +11,7 @@ Every distinct word is folded and stemmed once (a vocabulary cache), not every t
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from briefing.lexicon import Lexicon
 _MARK = "\u0300-\u036f"  # combining accents (text that is not NFC-composed)
 TOKEN = re.compile(rf"(?:[^\W_]|[{_MARK}])+(?:['’](?:[^\W_]|[{_MARK}])+)*")
 _JOIN = re.compile(r"[\s\-‐‑–]*")  # what may separate the words of a multi-word cue
+
+_group = operator.methodcaller("group", 0)
 
 HIT_COLUMNS = ["row", "doc_id", "sentence", "frame", "cue", "start", "end", "matched"]
 
@@ -88,20 +91,23 @@ class FrameDetector:
     def detect(self, text: str) -> list[tuple[str, str, int, int]]:
         """(frame, cue, start, end) for every cue in `text`; within a frame, overlapping cues
         keep the longest. Spans are character offsets into `text`."""
-        tokens = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
-        words = [self._word(t[0]) for t in tokens]
+        matches = list(TOKEN.finditer(text))
+        get, word = self._vocab.get, self._word
+        words = [get(t) or word(t) for t in map(_group, matches)]
         found: list[tuple[str, str, int, int]] = []
         taken: dict[str, int] = {}  # frame -> end of its last kept hit
         for i, (_, _, cues) in enumerate(words):
-            for cue in cues:
+            for cue in cues:  # spans are looked at only where a cue starts
                 n = len(cue.keys)
-                if i + n > len(words) or taken.get(cue.frame, -1) > tokens[i][1]:
+                start = matches[i].start()
+                if i + n > len(words) or taken.get(cue.frame, -1) > start:
                     continue
+                run = matches[i:i + n]
                 if all(cue.keys[k] in words[i + k][:2] for k in range(1, n)) and all(
-                    _JOIN.fullmatch(text, tokens[i + k - 1][2], tokens[i + k][1]) for k in range(1, n)
+                    _JOIN.fullmatch(text, a.end(), b.start()) for a, b in zip(run, run[1:], strict=False)
                 ):
-                    end = tokens[i + n - 1][2]
-                    found.append((cue.frame, cue.text, tokens[i][1], end))
+                    end = matches[i + n - 1].end()
+                    found.append((cue.frame, cue.text, start, end))
                     taken[cue.frame] = end
         return found
 
