@@ -34,6 +34,7 @@ class Scores:
     macro: dict[str, float]
     n_sentences: int
     unscored: list[str] = field(default_factory=list)  # labels the lexicon has no frame for
+    unlabelled: list[str] = field(default_factory=list)  # lexicon frames no row is labelled with
 
 
 def _split_labels(value: object) -> list[str]:
@@ -92,7 +93,8 @@ def evaluate(lexicon: Lexicon, labelled: pd.DataFrame) -> Scores:
     tp, pr, sp = (int(table[c].sum()) for c in ("tp", "predicted", "support"))
     micro = dict(zip(("precision", "recall", "f1"), _prf(tp, pr, sp), strict=True))
     macro = {c: float(table[c].mean()) if len(table) else 0.0 for c in ("precision", "recall", "f1")}
-    return Scores(table, micro, macro, len(labelled), sorted(unscored))
+    unlabelled = [lexicon.names()[f] for f in lexicon.ids if f not in used]
+    return Scores(table, micro, macro, len(labelled), sorted(unscored), unlabelled)
 
 
 def _prf(tp: int, predicted: int, support: int) -> tuple[float, float, float]:
@@ -112,6 +114,8 @@ def format_scores(scores: Scores, title: str) -> str:
                      f"{avg['precision']:>5.2f} {avg['recall']:>5.2f} {avg['f1']:>5.2f}")
     if scores.unscored:
         lines.append(f"labels with no frame in the lexicon (not scored): {', '.join(scores.unscored)}")
+    if scores.unlabelled:
+        lines.append(f"frames no sentence is labelled with (not scored): {', '.join(scores.unlabelled)}")
     return "\n".join(lines)
 
 
