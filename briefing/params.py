@@ -78,12 +78,33 @@ class SentimentOptions(_Strict):
 
 
 class FramingOptions(_Strict):
-    """Settings of the framing section."""
+    """Settings of the framing section (frames and cues: data/lexicons/policy_frames.yaml)."""
 
+    #: A lexicon YAML file (relative to the params file) replacing the shipped Policy Frames lexicon.
     lexicon: str | None = None
+    #: More lexicon YAML files whose frames are added to it.
+    extra_lexicons: list[str] = Field(default_factory=list)
+    #: Issue-specific frames: each {name, definition, cues, optional id}.
     extra_frames: list[dict[str, Any]] = Field(default_factory=list)
     bootstrap_rounds: int = Field(default=2000, ge=100)
+    #: Confidence level of the bootstrap intervals.
+    level: float = Field(default=0.95, gt=0.5, lt=1.0)
     seed: int = 20221112
+    #: How many rising and falling frames to name, and how many changed frames get evidence.
+    top: int = Field(default=3, ge=1, le=10)
+    #: Example sentences per frame and period in the evidence.
+    evidence_sentences: int = Field(default=3, ge=1, le=10)
+
+    @field_validator("extra_frames")
+    @classmethod
+    def _frames_ok(cls, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        from briefing.lexicon import LexiconError, check_unique, parse_frame
+
+        try:
+            check_unique([parse_frame(e, "framing.extra_frames", i) for i, e in enumerate(entries)])
+        except LexiconError as exc:
+            raise ValueError(str(exc).removeprefix("framing.extra_frames: ")) from None
+        return entries
 
 
 class TopicOptions(_Strict):

@@ -27,16 +27,25 @@ def escape(text: object) -> str:
     return s.replace(".", "\\.") if re.match(r"^\d+\.", s) else s
 
 
+def _escape_keeping_edges(text: str) -> str:
+    """`escape`, but a space at either edge survives (it separates the text from a bold span)."""
+    if not text:
+        return ""
+    if not text.strip():
+        return " "
+    return (" " if text[0].isspace() else "") + escape(text) + (" " if text[-1].isspace() else "")
+
+
 def bold_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
     """Escape `text`, making the character ranges in `spans` bold (for highlighted cue words)."""
     out, pos = [], 0
     for start, end in sorted(spans):
         if start < pos:
             continue
-        out.append(escape(text[pos:start]) if start > pos else "")
+        out.append(_escape_keeping_edges(text[pos:start]) if start > pos else "")
         out.append(f"**{escape(text[start:end])}**")
         pos = end
-    out.append(escape(text[pos:]))
+    out.append(_escape_keeping_edges(text[pos:]))
     joined = "".join(out)
     return joined
 
