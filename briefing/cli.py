@@ -50,6 +50,12 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     return cli(args.params, args.reports, args.quiet, args.renderer)
 
 
+def _cmd_evaluate_frames(args: argparse.Namespace) -> int:
+    from briefing.frame_eval import cli_main
+
+    return cli_main(args.rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="briefing", description=__doc__)
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
@@ -76,10 +82,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--renderer", choices=["auto", "quarto", "embedded"], default=None)
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=_cmd_publish)
+
+    p = sub.add_parser("evaluate-frames", add_help=False,
+                       help="precision, recall and F1 of the frame lexicons on labelled sentences "
+                            "(CSV or JSONL of text and frames; see `briefing evaluate-frames --help`)")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_cmd_evaluate_frames)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["evaluate-frames"]:  # its own parser (briefing/frame_eval.py)
+        from briefing.frame_eval import cli_main
+
+        return cli_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
