@@ -32,7 +32,7 @@ PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
 class SentimentResult:
     """Every table of the section; each number in `prose` comes from one of them."""
 
-    sentences: pd.DataFrame      # one row per sentence: period, outlet, date, text, neg..compound, tone, actors
+    sentences: pd.DataFrame      # per sentence: period, outlet, date, text, neg..compound, tone, actors
     documents: pd.DataFrame      # one row per document: mean compound and shares of tones
     periods: pd.DataFrame        # per period: mean over documents, 95% CI, within-article spread
     comparisons: pd.DataFrame    # per period pair: difference, CI, p, within-outlet shift
@@ -199,7 +199,8 @@ def actor_tables(sents: pd.DataFrame, mentions: pd.DataFrame, names: list[str],
                 influence = (mean - (mean * n - s.at[j, "compound"]) / (n - 1)) if n > 1 else float("nan")
                 ev_rows.append({"target": target, "period": p, "compound": s.at[j, "compound"],
                                 "mean": mean, "sentences": n, "influence": influence,
-                                "outlet": s.at[j, "outlet"], "date": s.at[j, "date"], "text": s.at[j, "text"]})
+                                "outlet": s.at[j, "outlet"], "date": s.at[j, "date"],
+                                "text": s.at[j, "text"]})
         for k, (a, b) in enumerate(pairs):
             sa, sb = by_period[a], by_period[b]
             diff, lo, hi = stats.bootstrap_diff_ci(sa["compound"], sb["compound"], sa["doc_id"], sb["doc_id"],

@@ -83,7 +83,8 @@ def overall_sentence(row: pd.Series) -> str:
         text = (f"Coverage in {b} was {direction(d)} than in {a} ({means}; difference {num(d)}, "
                 f"{ci(lo, hi)}; {p}).")
         if abs(d) < 0.05:
-            text += " The difference is small: given VADER's moderate agreement with human raters, read it as slight at most."
+            text += (" The difference is small: given VADER's moderate agreement with human raters, "
+                     "read it as slight at most.")
         return text
     return (f"Coverage in {b} was not clearly warmer or colder than in {a} ({means}; difference "
             f"{num(d)}, {ci(lo, hi)}, which includes zero; {p}).")
@@ -93,9 +94,8 @@ def outlet_sentence(row: pd.Series, docs: pd.DataFrame) -> str:
     """The within-outlet shift beside the raw one, or the statement that no outlet is shared."""
     a, b = row["period_a"], row["period_b"]
     if row["shared_outlets"] == 0:
-        lists = "; ".join(
-            f"{escape(p)}: {', '.join(escape(o) for o in sorted(docs.loc[docs['period'] == p, 'outlet'].unique()))}"
-            for p in (a, b))
+        outlets = {p: sorted(docs.loc[docs["period"] == p, "outlet"].unique()) for p in (a, b)}
+        lists = "; ".join(f"{escape(p)}: {', '.join(escape(o) for o in outlets[p])}" for p in (a, b))
         return (f"**{escape(a)} and {escape(b)} share no outlet** ({lists}): the difference mixes a change "
                 "of time with a change of source, and no within-outlet shift can be computed.")
     w, lo, hi = row["within_outlet_shift"], row["within_ci_low"], row["within_ci_high"]
@@ -146,7 +146,8 @@ def write(result) -> None:
     paras = [VADER_NOTE.format(pos=num(opts.positive_threshold), neg=num(opts.negative_threshold))]
     small = result.periods[result.periods["documents"] < 5]
     if len(small):
-        names = ", ".join(f"{escape(r.period)} ({plural(r.documents, 'article')})" for r in small.itertuples())
+        names = ", ".join(f"{escape(r.period)} ({plural(r.documents, 'article')})"
+                          for r in small.itertuples())
         paras.append(f"**Small sample.** Fewer than 5 articles in {names}: the numbers below describe "
                      "these articles only and support no claim about the coverage at large.")
     findings = []
