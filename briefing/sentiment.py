@@ -47,6 +47,19 @@ class SentimentResult:
     by_date_note: str = ""
     findings: list[Finding] = field(default_factory=list)
 
+    def sentence_listing(self, limit: int = 400) -> tuple[pd.DataFrame, str]:
+        """The sentence table to print, with its caption: every sentence when there are at most
+        `limit`, else the sentences quoted as evidence (the full table stays in `sentences`)."""
+        cols = ["period", "outlet", "date", "sentence", "text", "actors", "neg", "neu", "pos", "compound",
+                "tone"]
+        s = self.sentences
+        if len(s) <= limit:
+            return s[cols], "Every cleaned sentence with its VADER scores and the actors it names."
+        keys = pd.concat([self.extremes[["text"]], self.actor_evidence[["text"]]])["text"]
+        return (s[s["text"].isin(set(keys))][cols].head(limit),
+                f"The sentences quoted as evidence ({len(s):,} sentences in all are scored; the full "
+                "table is `sentiment.sentences`).")
+
     def figure_distribution(self):
         from briefing.sentiment_figures import distribution
         return distribution(self)
