@@ -11,6 +11,7 @@ findings are written from these tables in `briefing.sentiment_text`; figures are
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ import pandas as pd
 from briefing import stats
 from briefing.actors import ActorMatcher
 from briefing.findings import Finding
+from briefing.parallel import map_chunks
 from briefing.params import SentimentOptions
 from briefing.pipeline import Prepared
 from briefing.vader import score_texts
@@ -96,7 +98,14 @@ def actor_mentions(sentences: pd.DataFrame, matcher: ActorMatcher, attribute_pro
     With `attribute_pronouns`, a sentence that names no actor but contains he/him/his/she/her
     is attributed to the single actor named by the sentence before it (same paragraph).
     """
-    table = matcher.table(sentences) if len(matcher.actors) else pd.DataFrame(index=sentences.index)
+    names = [a.name for a in matcher.actors]
+    if names:  # each distinct sentence matched once, in a process pool when there are many
+        codes, uniques = pd.factorize(sentences["text"])
+        found = map_chunks(partial(_match_chunk, tuple(matcher.actors)), list(uniques))
+        distinct = np.array([[n in f for n in names] for f in found], dtype=bool).reshape(-1, len(names))
+        table = pd.DataFrame(distinct[codes], index=sentences.index, columns=names)
+    else:
+        table = pd.DataFrame(index=sentences.index)
     carried = pd.Series("", index=sentences.index, dtype=object)
     if not attribute_pronouns or table.shape[1] == 0:
         return table, carried
@@ -116,15 +125,17 @@ def actor_mentions(sentences: pd.DataFrame, matcher: ActorMatcher, attribute_pro
     return table, carried
 
 
+def _match_chunk(actors: tuple, texts: list[str]) -> list[set[str]]:
+    matcher = ActorMatcher(actors)
+    return [set(matcher.mentions(t)) for t in texts]
+
+
 def document_table(documents: pd.DataFrame, sents: pd.DataFrame) -> pd.DataFrame:
     """Per document: mean compound of its sentences and its shares of tones."""
-    g = sents.groupby("doc_id", observed=True)
-    per = pd.DataFrame({
-        "compound": g["compound"].mean(),
-        "share_positive": g["tone"].agg(lambda t: float((t == "positive").mean())),
-        "share_neutral": g["tone"].agg(lambda t: float((t == "neutral").mean())),
-        "share_negative": g["tone"].agg(lambda t: float((t == "negative").mean())),
-    })
+    flags = pd.DataFrame({"compound": sents["compound"], "doc_id": sents["doc_id"]})
+    for t in ("positive", "neutral", "negative"):
+        flags[f"share_{t}"] = (sents["tone"] == t).astype(float)
+    per = flags.groupby("doc_id", observed=True).mean()
     docs = documents[["id", "period", "outlet", "date", "title", "sentences"]].join(per, on="id")
     return docs.rename(columns={"id": "doc_id"}).reset_index(drop=True)
 

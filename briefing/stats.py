@@ -96,9 +96,10 @@ def permutation_pvalue(values_a: Sequence[float] | np.ndarray, values_b: Sequenc
     rng = np.random.default_rng(seed)
     hits = 0
     n = na + nb
+    base = np.arange(n)
     for start in range(0, rounds, _BATCH):
         b = min(_BATCH, rounds - start)
-        order = np.argsort(rng.random((b, n)), axis=1)
+        order = rng.permuted(np.broadcast_to(base, (b, n)), axis=1)
         ia, ib = order[:, :na], order[:, na:]
         with np.errstate(invalid="ignore", divide="ignore"):
             d = sums[ib].sum(1) / counts[ib].sum(1) - sums[ia].sum(1) / counts[ia].sum(1)

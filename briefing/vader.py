@@ -17,14 +17,14 @@ Each distinct sentence is scored once; large inputs are scored in a process pool
 from __future__ import annotations
 
 import math
-import os
 import string
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+
+from briefing.parallel import cpu_count, map_chunks
 
 _PUNCT = frozenset(string.punctuation)
 _PUNCT_TABLE = str.maketrans("", "", string.punctuation)
@@ -250,31 +250,8 @@ def score_texts(texts: Sequence[str] | pd.Series, processes: int | None = None) 
     """
     codes, uniques = pd.factorize(pd.Series(list(texts), dtype=object), use_na_sentinel=False)
     uniq = [str(u) for u in uniques]
-    workers = processes or cpu_count()
-    if workers > 1 and len(uniq) >= POOL_MIN:
-        scored = _pooled(uniq, workers)
-    else:
-        scored = _score_chunk(uniq)
+    if len(uniq) >= POOL_MIN and (processes or cpu_count()) > 1:
+        scorer()  # build the lexicon and caches before forking, so workers inherit them
+    scored = map_chunks(_score_chunk, uniq, processes, POOL_MIN)
     arr = np.array(scored, dtype=float).reshape(len(uniq), 4)[codes] if len(uniq) else np.zeros((0, 4))
     return pd.DataFrame(arr, columns=["neg", "neu", "pos", "compound"])
-
-
-def cpu_count() -> int:
-    """CPUs this process may use."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
-
-
-def _pooled(uniq: list[str], workers: int) -> list[tuple[float, float, float, float]]:
-    import multiprocessing as mp
-
-    scorer()  # build lexicon and caches before forking, so workers inherit them
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-    size = -(-len(uniq) // (workers * 4))
-    chunks = [uniq[k:k + size] for k in range(0, len(uniq), size)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        out: list[tuple[float, float, float, float]] = []
-        for part in pool.map(_score_chunk, chunks):
-            out.extend(part)
-    return out

@@ -199,3 +199,14 @@ def test_options_choose_actors_and_thresholds(tmp_path):
     assert set(res.actors["target"]) == {"Mexico"}
     assert (res.sentences["tone"] == "positive").sum() == 0
     assert SentimentOptions().attribute_pronouns is False
+
+
+def test_actor_matching_in_a_process_pool_equals_in_process():
+    from functools import partial
+
+    from briefing.parallel import map_chunks
+    from briefing.sentiment import _match_chunk
+    actors = (Actor(name="Biden"), Actor(name="Mexico"))
+    texts = ["Biden went to Mexico.", "New Mexico voted.", "Nothing here.", "BIDEN spoke."] * 10
+    assert map_chunks(partial(_match_chunk, actors), texts, workers=2, min_items=5) == \
+        _match_chunk(actors, texts)
