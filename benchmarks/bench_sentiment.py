@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from briefing import vader
+from briefing.parallel import cpu_count, idle_cpus
 
 _HERE = Path(__file__).resolve()
 _NAME = "shared/reference/vader-icwsm2014/nytEditorialSnippets_GroundTruth.txt"
@@ -36,6 +37,7 @@ def bench_scoring(texts: list[str], repeats: int = 3) -> None:
         t = time.perf_counter()
         ref = [sia.polarity_scores(s)["compound"] for s in texts]
         best_nltk = min(best_nltk, time.perf_counter() - t)
+        workers = idle_cpus()
         for procs, slot in ((1, "one"), (None, "ours")):
             vader.scorer.cache_clear()  # cold caches: no head start from an earlier run
             t = time.perf_counter()
@@ -51,8 +53,15 @@ def bench_scoring(texts: list[str], repeats: int = 3) -> None:
     print(f"  NLTK SentimentIntensityAnalyzer.polarity_scores: {n / best_nltk:,.0f} sentences/s")
     print(f"  project stage, 1 process:                       {n / best_one:,.0f} sentences/s "
           f"({best_nltk / best_one:.1f}x)")
-    print(f"  project stage, {vader.cpu_count()} processes (score_texts):       "
-          f"{n / best_ours:,.0f} sentences/s ({best_nltk / best_ours:.1f}x)")
+    print(f"  project stage, score_texts as the section calls it ({workers} of {cpu_count()} CPUs idle, "
+          f"pool from {vader.POOL_MIN:,} distinct): {n / best_ours:,.0f} sentences/s "
+          f"({best_nltk / best_ours:.1f}x)")
+    print(f"  project stage, {cpu_count()} processes forced:", end=" ", flush=True)
+    vader.scorer.cache_clear()
+    t = time.perf_counter()
+    vader.score_texts(texts, processes=cpu_count())
+    dt = time.perf_counter() - t
+    print(f"{n / dt:,.0f} sentences/s ({best_nltk / dt:.1f}x; load average {os.getloadavg()[0]:.1f})")
     if not same:
         raise SystemExit("compound scores differ from NLTK's")
 

@@ -47,6 +47,7 @@ class SentimentResult:
     prose: str = ""
     outlet_note: str = ""
     by_date_note: str = ""
+    evidence: str = ""            # the most positive / negative sentence of each period, quoted
     findings: list[Finding] = field(default_factory=list)
 
     def sentence_listing(self, limit: int = 400) -> tuple[pd.DataFrame, str]:

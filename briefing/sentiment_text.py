@@ -72,9 +72,7 @@ def overall_sentence(row: pd.Series) -> str:
                 "articles only and support no claim about the coverage at large; no p-value is given.")
         if min(row["documents_a"], row["documents_b"]) < 2:
             text += (" A bootstrap over documents is degenerate with a single article in a period "
-                     "(every resample is that same article), so no interval is given; the spread of "
-                     "sentence scores in the period table is variation within each article only, "
-                     "not evidence about coverage.")
+                     "(every resample is that same article), so no interval is given.")
         elif has(lo):
             text += f" The bootstrap interval ({ci(lo, hi)}) rests on too few articles to lean on."
         return text
@@ -140,6 +138,37 @@ def actor_sentence(row: pd.Series, actors: pd.DataFrame) -> str:
             f"{ci(lo, hi)}, which includes zero.")
 
 
+def spread_sentence(periods: pd.DataFrame) -> str:
+    """For single-article periods: the spread of sentence scores, labelled as within-article."""
+    one = periods[periods["documents"] == 1]
+    if one.empty:
+        return ""
+    parts = ", ".join(f"SD {num(r.sentence_sd)} across {plural(r.sentences, 'sentence')} in the "
+                      f"{escape(r.period)} article (quartiles {num(r.sentence_q25)} to {num(r.sentence_q75)})"
+                      for r in one.itertuples())
+    return ("What the period table shows instead is the spread of sentence scores, which is variation "
+            f"within each article only, not evidence about coverage: {parts}.")
+
+
+def quote(row: pd.Series) -> str:
+    """A sentence quoted with outlet, date and score (escaped)."""
+    date = row["date"].date().isoformat() if hasattr(row["date"], "date") else escape(row["date"])
+    text = str(row["text"])
+    quoted = escape(text) if text[:1] in "“\"'‘" else f"“{escape(text)}”"
+    return f"{quoted} ({escape(row['outlet'])}, {date}; compound {num(row['compound'])})"
+
+
+def evidence_text(extremes: pd.DataFrame, names: list[str]) -> str:
+    """The most positive and most negative sentence of each period, quoted."""
+    lines = []
+    for p in names:
+        for which in ("most positive", "most negative"):
+            hit = extremes[(extremes["period"] == p) & (extremes["which"] == which) & (extremes["rank"] == 1)]
+            if len(hit):
+                lines.append(f"- {escape(p)}, {which}: {quote(hit.iloc[0])}")
+    return "\n".join(lines)
+
+
 def write(result) -> None:
     """Fill `prose`, `outlet_note`, `by_date_note` and `findings` of a SentimentResult."""
     opts = result.options
@@ -157,7 +186,8 @@ def write(result) -> None:
         overall.append(s)
         outlets.append(outlet_sentence(row, result.documents))
         findings.append(_finding("mean compound per article", row, s))
-    paras.append(" ".join(overall))
+    spread = spread_sentence(result.periods)
+    paras.append(" ".join(overall + ([spread] if spread else [])))
     result.outlet_note = " ".join(outlets)
     paras.append(result.outlet_note)
     actor_lines = []
@@ -179,6 +209,7 @@ def write(result) -> None:
     counts = result.documents.groupby("period", observed=False).size()
     if counts.max() < 10:
         result.by_date_note = ("No period has 10 or more articles, so sentiment is not plotted by date.")
+    result.evidence = evidence_text(result.extremes, result.period_names)
     result.prose = "\n\n".join(paras)
     result.findings = findings
 

@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from briefing.parallel import cpu_count, map_chunks
+from briefing.parallel import idle_cpus, map_chunks
 
 _PUNCT = frozenset(string.punctuation)
 _PUNCT_TABLE = str.maketrans("", "", string.punctuation)
@@ -55,77 +55,69 @@ class Scorer:
         self.idioms: dict[str, float] = c.SPECIAL_CASE_IDIOMS
         self.punc = frozenset(c.PUNC_LIST)
         self.c_incr, self.n_scalar, self.b_decr = c.C_INCR, c.N_SCALAR, c.B_DECR
-        self._token: dict[str, str] = {}
-        self._info: dict[str, tuple] = {}
+        self._raw: dict[str, tuple] = {}
 
     # -- tokens ---------------------------------------------------------------------------
-    def _strip(self, we: str) -> str:
+    def strip(self, we: str) -> str:
         """NLTK's `_words_plus_punc` lookup for one token: a word with one PUNC_LIST mark glued
-        before or after it becomes the bare word (if the word is longer than one character)."""
-        out = self._token.get(we)
-        if out is not None:
-            return out
-        out = we
+        before or after it becomes the bare word (if the word is longer than one character).
+
+        In NLTK the word must also be in the sentence's punctuation-free words; it always is,
+        since removing the punctuation from this very token yields it."""
         if we[-1] in _PUNCT or we[0] in _PUNCT:
             bare = we.translate(_PUNCT_TABLE)
             if len(bare) > 1:
                 if we.startswith(bare) and we[len(bare):] in self.punc:
-                    out = bare
-                elif we.endswith(bare) and we[: len(we) - len(bare)] in self.punc:
-                    out = bare
-        if len(self._token) < 500_000:
-            self._token[we] = out
-        return out
+                    return bare
+                if we.endswith(bare) and we[: len(we) - len(bare)] in self.punc:
+                    return bare
+        return we
 
-    def _about(self, w: str) -> tuple:
-        """(lower, isupper, lexicon valence or None, booster or None, negated) of a token."""
-        info = self._info.get(w)
-        if info is None:
-            lo = w.lower()
-            neg = lo in self.negate or "n't" in lo
-            info = (lo, w.isupper(), self.lexicon.get(lo), self.booster.get(lo), neg)
-            if len(self._info) < 500_000:
-                self._info[w] = info
+    def _learn(self, we: str) -> tuple:
+        """(lower, isupper, lexicon valence or None, booster or None, negated, word) of a raw token."""
+        w = self.strip(we)
+        lo = w.lower()
+        info = (lo, w.isupper(), self.lexicon.get(lo), self.booster.get(lo),
+                lo in self.negate or "n't" in lo, w)
+        if len(self._raw) < 500_000:
+            self._raw[we] = info
         return info
 
     def tokens(self, text: str) -> list[str]:
         """SentiText.words_and_emoticons."""
-        strip = self._strip
-        return [strip(we) for we in text.split() if len(we) > 1]
+        return [self.strip(we) for we in text.split() if len(we) > 1]
 
     # -- scoring --------------------------------------------------------------------------
     def polarity(self, text: str) -> tuple[float, float, float, float]:
-        words = self.tokens(text)
-        n = len(words)
+        cache, learn = self._raw, self._learn
+        infos = []
+        for we in text.split():
+            if len(we) > 1:
+                info = cache.get(we)
+                infos.append(info if info is not None else learn(we))
+        n = len(infos)
         if not n:
             return (0.0, 0.0, 0.0, 0.0)
-        about = self._about
-        infos = [about(w) for w in words]
-        caps = sum(1 for x in infos if x[1])
+        caps = sum(x[1] for x in infos)
         cap_diff = 0 < n - caps < n
-        first: dict[str, int] = {}
-        for idx, w in enumerate(words):
-            if w not in first:
-                first[w] = idx
-        sentiments: list[float] = []
-        for w in words:
-            i = first[w]
-            lo, upper, val, boost, _ = infos[i]
-            if boost is not None or (lo == "kind" and i < n - 1 and infos[i + 1][0] == "of"):
-                sentiments.append(0)
+        words = [x[5] for x in infos]
+        sentiments: list[float] = [0] * n
+        for k, x in enumerate(infos):
+            if x[2] is None or x[3] is not None:  # not in the lexicon, or a booster: 0
                 continue
-            if val is None:
-                sentiments.append(0)
+            i = words.index(x[5])  # NLTK scores a repeated word at its first position
+            if x[0] == "kind" and i < n - 1 and infos[i + 1][0] == "of":
                 continue
-            sentiments.append(self._valence(val, upper, cap_diff, words, infos, i))
-        lowers = [x[0] for x in infos]
-        if "but" in lowers:
-            bi = lowers.index("but")
-            for k, s in enumerate(sentiments):
-                if k < bi:
-                    sentiments[k] = s * 0.5
-                elif k > bi:
-                    sentiments[k] = s * 1.5
+            sentiments[k] = self._valence(x[2], x[1], cap_diff, words, infos, i)
+        if "but" in text.lower():
+            lowers = [x[0] for x in infos]
+            if "but" in lowers:
+                bi = lowers.index("but")
+                for k, s in enumerate(sentiments):
+                    if k < bi:
+                        sentiments[k] = s * 0.5
+                    elif k > bi:
+                        sentiments[k] = s * 1.5
         return self._score(sentiments, text)
 
     def _valence(self, valence: float, upper: bool, cap_diff: bool, words: list[str],
@@ -135,7 +127,7 @@ class Scorer:
             valence = valence + c_incr if valence > 0 else valence - c_incr
         for start_i in range(3):
             if i > start_i:
-                plo, pupper, pval, pboost, pneg = infos[i - start_i - 1]
+                plo, pupper, pval, pboost, pneg, _ = infos[i - start_i - 1]
                 if pval is not None:
                     continue
                 s = 0.0
@@ -246,11 +238,11 @@ def score_texts(texts: Sequence[str] | pd.Series, processes: int | None = None) 
     """neg, neu, pos, compound for each text (same order), as NLTK's VADER gives them.
 
     Each distinct text is scored once. With `POOL_MIN` or more distinct texts the work is
-    split over `processes` worker processes (default: the CPUs available; 1 = in process).
+    split over `processes` worker processes (default: the idle CPUs; 1 = in process).
     """
     codes, uniques = pd.factorize(pd.Series(list(texts), dtype=object), use_na_sentinel=False)
     uniq = [str(u) for u in uniques]
-    if len(uniq) >= POOL_MIN and (processes or cpu_count()) > 1:
+    if len(uniq) >= POOL_MIN and (processes or idle_cpus()) > 1:
         scorer()  # build the lexicon and caches before forking, so workers inherit them
     scored = map_chunks(_score_chunk, uniq, processes, POOL_MIN)
     arr = np.array(scored, dtype=float).reshape(len(uniq), 4)[codes] if len(uniq) else np.zeros((0, 4))

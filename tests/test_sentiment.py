@@ -92,7 +92,7 @@ def test_one_document_per_period_says_small_sample_and_shows_no_p_value(tmp_path
     assert np.isnan(row["p_value"]) and np.isnan(row["ci_low"]) and not row["claim_ok"]
     assert "support no claim about the coverage at large" in res.prose
     assert "p =" not in res.prose and "degenerate" in res.prose
-    assert "within each article only" in res.prose
+    assert "variation within each article only" in res.prose
     assert "share no outlet" in res.outlet_note and "Outlet One" in res.outlet_note
     assert not res.findings[0].claim_ok
 
