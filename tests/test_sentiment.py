@@ -210,3 +210,14 @@ def test_actor_matching_in_a_process_pool_equals_in_process():
     texts = ["Biden went to Mexico.", "New Mexico voted.", "Nothing here.", "BIDEN spoke."] * 10
     assert map_chunks(partial(_match_chunk, actors), texts, workers=2, min_items=5) == \
         _match_chunk(actors, texts)
+
+
+def test_permutation_pvalue_agrees_with_scipy_for_ungrouped_values():
+    from scipy.stats import permutation_test
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(0, 1, 30), rng.normal(0.45, 1, 30)
+    ref = permutation_test((a, b), lambda x, y: np.mean(y) - np.mean(x), n_resamples=20000,
+                           alternative="two-sided", random_state=1).pvalue
+    ours = stats.permutation_pvalue(a, b, rounds=20000, seed=1)
+    assert abs(ours - ref) < 0.02
+    assert stats.permutation_pvalue(a, a.copy(), rounds=200, seed=1) == 1.0
