@@ -53,7 +53,7 @@ def bench_scoring(texts: list[str], repeats: int = 3) -> None:
     print(f"  NLTK SentimentIntensityAnalyzer.polarity_scores: {n / best_nltk:,.0f} sentences/s")
     print(f"  project stage, 1 process:                       {n / best_one:,.0f} sentences/s "
           f"({best_nltk / best_one:.1f}x)")
-    print(f"  project stage, score_texts as the section calls it ({workers} of {cpu_count()} CPUs idle, "
+    print(f"  project stage, score_texts as the section calls it ({workers} worker(s), "
           f"pool from {vader.POOL_MIN:,} distinct): {n / best_ours:,.0f} sentences/s "
           f"({best_nltk / best_ours:.1f}x)")
     print(f"  project stage, {cpu_count()} processes forced:", end=" ", flush=True)

@@ -73,7 +73,8 @@ def actors(result) -> Figure | None:
         ax.scatter(x, y, marker=MARKERS[k % len(MARKERS)], s=45, color=GREYS[k % len(GREYS)],
                    edgecolors="black", linewidths=0.6, zorder=3, label=f"{p}")
         for xi, yi, n in zip(x, y, part["sentences"], strict=True):
-            ax.annotate(f"n={n}", (xi, yi), xytext=(6, -3), textcoords="offset points", fontsize=7)
+            ax.annotate(f"n={n}", (xi, yi), xytext=(0, 5), textcoords="offset points", fontsize=7,
+                        ha="center", va="bottom")
     ax.set_yticks(range(len(targets)), targets)
     ax.axvline(0, color="0.5", linewidth=0.8)
     bars = "bars: 95% CI over articles" if tab["ci_low"].notna().any() else "no interval: too few articles"

@@ -31,6 +31,11 @@ def num(x: float) -> str:
     return fmt_number(float(x), 2)
 
 
+def pval(p: float) -> str:
+    """'permutation p = 0.012', or 'p < 0.001' (a permutation p is never zero)."""
+    return "permutation p < 0.001" if p < 0.001 else f"permutation p = {fmt_number(float(p), 3)}"
+
+
 def ci(lo: float, hi: float) -> str:
     return f"95% CI {num(lo)} to {num(hi)}"
 
@@ -76,7 +81,7 @@ def overall_sentence(row: pd.Series) -> str:
         elif has(lo):
             text += f" The bootstrap interval ({ci(lo, hi)}) rests on too few articles to lean on."
         return text
-    p = f"permutation p = {fmt_number(float(row['p_value']), 3)}"
+    p = pval(row["p_value"])
     if interval_excludes_zero(lo, hi):
         text = (f"Coverage in {b} was {direction(d)} than in {a} ({means}; difference {num(d)}, "
                 f"{ci(lo, hi)}; {p}).")
@@ -133,7 +138,7 @@ def actor_sentence(row: pd.Series, actors: pd.DataFrame) -> str:
                 f"({pb}) than in {a} ({pa}); with so few articles this describes them only.")
     if interval_excludes_zero(lo, hi):
         return (f"{subject} were {direction(d)} in {b} ({pb}) than in {a} ({pa}); difference {num(d)}, "
-                f"{ci(lo, hi)}, permutation p = {fmt_number(float(row['p_value']), 3)}.")
+                f"{ci(lo, hi)}, {pval(row['p_value'])}.")
     return (f"{subject} were not clearly different in {b} ({pb}) from {a} ({pa}): difference {num(d)}, "
             f"{ci(lo, hi)}, which includes zero.")
 
