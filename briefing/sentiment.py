@@ -295,8 +295,8 @@ def sentiment_section(prepared: Prepared, options: SentimentOptions | None = Non
     actor_tab, actor_cmp, actor_ev = actor_tables(sents, mentions, names, pairs, opts)
     result = SentimentResult(sentences=sents, documents=docs, periods=periods, comparisons=comparisons,
                              actors=actor_tab, actor_comparisons=actor_cmp,
-                             extremes=extremes(sents, names), actor_evidence=actor_ev, options=opts,
-                             period_names=names)
+                             extremes=extremes(sents, names, opts.evidence_sentences),
+                             actor_evidence=actor_ev, options=opts, period_names=names)
     write(result)
     return result
 

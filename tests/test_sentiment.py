@@ -221,3 +221,22 @@ def test_permutation_pvalue_agrees_with_scipy_for_ungrouped_values():
     ours = stats.permutation_pvalue(a, b, rounds=20000, seed=1)
     assert abs(ours - ref) < 0.02
     assert stats.permutation_pvalue(a, a.copy(), rounds=200, seed=1) == 1.0
+
+
+def test_three_periods_compare_consecutive_pairs_and_first_against_last(tmp_path):
+    periods = PERIODS + [{"name": "2024", "start": "2024-01-01", "end": "2024-12-31"}]
+    docs = [(f"{y}-0{1 + i}-10", "A", article(i, t)) for y, t in (("2022", POSITIVE), ("2023", NEUTRAL),
+                                                                   ("2024", NEGATIVE)) for i in range(5)]
+    prep = make_prepared(tmp_path, docs, periods=periods, sentiment={"evidence_sentences": 1})
+    res = sentiment_section(prep)
+    pairs = list(zip(res.comparisons["period_a"], res.comparisons["period_b"], strict=True))
+    assert pairs == [("2022", "2023"), ("2023", "2024"), ("2022", "2024")]
+    assert (res.comparisons["difference"] < 0).all()
+    assert res.extremes.groupby(["period", "which"]).size().max() == 1
+
+
+def test_thresholds_must_be_ordered():
+    from briefing.errors import ParamsError
+    with pytest.raises(ParamsError, match="negative_threshold"):
+        params_mod.validate({"title": "t", "corpus": "c", "periods": PERIODS,
+                             "sentiment": {"negative_threshold": 0.2, "positive_threshold": 0.1}})
