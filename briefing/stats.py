@@ -120,7 +120,9 @@ def stratified_diff(values: Sequence[float] | np.ndarray, in_b: Sequence[bool] |
     pooled means b − a; the shift is their average weighted by the stratum's number of groups
     (documents). A change in the mix of strata alone leaves it at zero. The interval resamples
     groups within each stratum and sample; bounds are NaN when every stratum has fewer than two
-    groups on a side. Returns NaN and 0 strata when no stratum is in both samples.
+    groups on a side (a stratum with one group on a side adds no spread of its own, so with
+    many such strata the interval is too narrow). Returns NaN and 0 strata when no stratum is in
+    both samples.
     """
     v = np.asarray(values, dtype=float)
     b = np.asarray(in_b, dtype=bool)
