@@ -68,13 +68,30 @@ class CleaningOptions(_Strict):
 class SentimentOptions(_Strict):
     """Settings of the sentiment section."""
 
-    positive_threshold: float = 0.05
-    negative_threshold: float = -0.05
+    #: A sentence is positive when its VADER compound is at least this (VADER's own 0.05)...
+    positive_threshold: float = Field(default=0.05, gt=-1, lt=1)
+    #: ...and negative when it is at most this (VADER's own −0.05).
+    negative_threshold: float = Field(default=-0.05, gt=-1, lt=1)
+    #: Bootstrap resamples (of documents) for every 95% interval.
     bootstrap_rounds: int = Field(default=2000, ge=100)
+    #: Random relabellings (of documents) for every permutation p-value.
     permutation_rounds: int = Field(default=5000, ge=100)
     seed: int = 20221112
+    #: Names of the actors (as listed under `actors`) to follow; default: all of them.
     actors: list[str] | None = None
+    #: Attribute a he/she/his/her sentence to the single actor named in the sentence before it.
     attribute_pronouns: bool = False
+    #: How many of the most positive and most negative sentences to quote per period.
+    evidence_sentences: int = Field(default=3, ge=1, le=20)
+
+    @model_validator(mode="after")
+    def _thresholds_ordered(self) -> SentimentOptions:
+        if self.negative_threshold > self.positive_threshold:
+            raise ValueError(
+                f"negative_threshold ({self.negative_threshold}) is above positive_threshold "
+                f"({self.positive_threshold}); VADER's defaults are -0.05 and 0.05"
+            )
+        return self
 
 
 class FramingOptions(_Strict):

@@ -1,0 +1,148 @@
+"""Reusable statistics: bootstrap intervals and permutation tests that resample whole groups.
+
+Values usually belong to groups (sentences to documents): a document's sentences are not
+independent evidence, so every function here resamples or permutes whole groups, and the
+statistic is the pooled mean of the values in the drawn groups. With `groups=None` each value
+is its own group (plain bootstrap of a mean). All randomness comes from a seeded numpy
+Generator, so the same inputs and seed give the same numbers. With fewer than two groups in a
+sample the bootstrap is degenerate (every resample is the same): the functions then return
+NaN bounds instead of a zero-width interval that would look like certainty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+_BATCH = 256
+
+
+def group_sums(values: Sequence[float] | np.ndarray, groups: Sequence | np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Per-group sum and count of `values` (groups in order of first appearance)."""
+    v = np.asarray(values, dtype=float)
+    if groups is None:
+        return v.copy(), np.ones(len(v))
+    codes, _ = pd.factorize(pd.Series(np.asarray(groups, dtype=object)))
+    k = int(codes.max()) + 1 if len(codes) else 0
+    return np.bincount(codes, weights=v, minlength=k), np.bincount(codes, minlength=k).astype(float)
+
+
+def _draw_means(sums: np.ndarray, counts: np.ndarray, rounds: int, rng: np.random.Generator) -> np.ndarray:
+    """`rounds` bootstrap means: draw len(sums) groups with replacement, pool their values."""
+    g = len(sums)
+    out = np.empty(rounds)
+    for start in range(0, rounds, _BATCH):
+        b = min(_BATCH, rounds - start)
+        idx = rng.integers(0, g, size=(b, g))
+        out[start:start + b] = sums[idx].sum(axis=1) / counts[idx].sum(axis=1)
+    return out
+
+
+def _interval(draws: np.ndarray, level: float) -> tuple[float, float]:
+    a = (1 - level) / 2
+    lo, hi = np.quantile(draws, [a, 1 - a])
+    return float(lo), float(hi)
+
+
+def bootstrap_mean_ci(values: Sequence[float] | np.ndarray, groups: Sequence | np.ndarray | None = None,
+                      rounds: int = 2000, seed: int = 0, level: float = 0.95) -> tuple[float, float, float]:
+    """(mean, low, high): the pooled mean of `values` and its percentile bootstrap interval,
+    resampling whole groups. Bounds are NaN with fewer than two groups."""
+    sums, counts = group_sums(values, groups)
+    if counts.sum() == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = float(sums.sum() / counts.sum())
+    if len(sums) < 2:
+        return mean, float("nan"), float("nan")
+    draws = _draw_means(sums, counts, rounds, np.random.default_rng(seed))
+    return (mean, *_interval(draws, level))
+
+
+def bootstrap_diff_ci(values_a: Sequence[float] | np.ndarray, values_b: Sequence[float] | np.ndarray,
+                      groups_a: Sequence | np.ndarray | None = None,
+                      groups_b: Sequence | np.ndarray | None = None, rounds: int = 2000, seed: int = 0,
+                      level: float = 0.95) -> tuple[float, float, float]:
+    """(difference, low, high) of mean(b) − mean(a), resampling the groups of each sample
+    independently. Bounds are NaN when either sample has fewer than two groups."""
+    sa, ca = group_sums(values_a, groups_a)
+    sb, cb = group_sums(values_b, groups_b)
+    if ca.sum() == 0 or cb.sum() == 0:
+        return float("nan"), float("nan"), float("nan")
+    diff = float(sb.sum() / cb.sum() - sa.sum() / ca.sum())
+    if len(sa) < 2 or len(sb) < 2:
+        return diff, float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    draws = _draw_means(sb, cb, rounds, rng) - _draw_means(sa, ca, rounds, rng)
+    return (diff, *_interval(draws, level))
+
+
+def permutation_pvalue(values_a: Sequence[float] | np.ndarray, values_b: Sequence[float] | np.ndarray,
+                       groups_a: Sequence | np.ndarray | None = None,
+                       groups_b: Sequence | np.ndarray | None = None, rounds: int = 5000,
+                       seed: int = 0) -> float:
+    """Two-sided permutation p-value for mean(b) − mean(a): whole groups are shuffled between
+    the samples (keeping each sample's number of groups); p = (1 + #|perm| ≥ |observed|) /
+    (1 + rounds). NaN when either sample has no group."""
+    sa, ca = group_sums(values_a, groups_a)
+    sb, cb = group_sums(values_b, groups_b)
+    na, nb = len(sa), len(sb)
+    if na == 0 or nb == 0 or ca.sum() == 0 or cb.sum() == 0:
+        return float("nan")
+    observed = abs(sb.sum() / cb.sum() - sa.sum() / ca.sum())
+    sums, counts = np.concatenate([sa, sb]), np.concatenate([ca, cb])
+    rng = np.random.default_rng(seed)
+    hits = 0
+    n = na + nb
+    total_s, total_c = sums.sum(), counts.sum()
+    k = min(na, nb)  # draw the smaller sample; the other is the rest
+    for start in range(0, rounds, _BATCH):
+        b = min(_BATCH, rounds - start)
+        # the k smallest of n uniform keys: a uniformly random k-subset of the groups
+        pick = np.argpartition(rng.random((b, n)), k - 1, axis=1)[:, :k]
+        s1, c1 = sums[pick].sum(1), counts[pick].sum(1)
+        s2, c2 = total_s - s1, total_c - c1
+        with np.errstate(invalid="ignore", divide="ignore"):
+            d = s2 / c2 - s1 / c1
+        hits += int(np.sum(np.abs(d) >= observed - 1e-12))
+    return (1 + hits) / (1 + rounds)
+
+
+def stratified_diff(values: Sequence[float] | np.ndarray, in_b: Sequence[bool] | np.ndarray,
+                    strata: Sequence | np.ndarray, groups: Sequence | np.ndarray | None = None,
+                    rounds: int = 2000, seed: int = 0, level: float = 0.95
+                    ) -> tuple[float, float, float, int]:
+    """Within-stratum shift: (shift, low, high, strata used).
+
+    For each stratum present in both samples (a: `in_b` False, b: True), the difference of its
+    pooled means b − a; the shift is their average weighted by the stratum's number of groups
+    (documents). A change in the mix of strata alone leaves it at zero. The interval resamples
+    groups within each stratum and sample; bounds are NaN when every stratum has fewer than two
+    groups on a side (a stratum with one group on a side adds no spread of its own, so with
+    many such strata the interval is too narrow). Returns NaN and 0 strata when no stratum is in
+    both samples.
+    """
+    v = np.asarray(values, dtype=float)
+    b = np.asarray(in_b, dtype=bool)
+    s = np.asarray(strata, dtype=object)
+    g = np.arange(len(v)) if groups is None else np.asarray(groups, dtype=object)
+    cells = []
+    for stratum in pd.unique(s):
+        ma, mb = (s == stratum) & ~b, (s == stratum) & b
+        if ma.any() and mb.any():
+            cells.append((group_sums(v[ma], g[ma]), group_sums(v[mb], g[mb])))
+    if not cells:
+        return float("nan"), float("nan"), float("nan"), 0
+    weights = np.array([len(a[0]) + len(bb[0]) for a, bb in cells], dtype=float)
+    diffs = np.array([bb[0].sum() / bb[1].sum() - a[0].sum() / a[1].sum() for a, bb in cells])
+    shift = float(np.sum(weights * diffs) / weights.sum())
+    if all(len(a[0]) < 2 or len(bb[0]) < 2 for a, bb in cells):
+        return shift, float("nan"), float("nan"), len(cells)
+    rng = np.random.default_rng(seed)
+    draws = np.zeros(rounds)
+    for w, ((sa, ca), (sb, cb)) in zip(weights, cells, strict=True):
+        draws += w * (_draw_means(sb, cb, rounds, rng) - _draw_means(sa, ca, rounds, rng))
+    draws /= weights.sum()
+    return (shift, *_interval(draws, level), len(cells))
