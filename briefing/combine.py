@@ -56,7 +56,7 @@ def front_matter(meta: DocumentMeta) -> str:
         "execute": {"echo": False, "warning": False},
         "echo": False,
         "format": {
-            "html": {"embed-resources": True, "toc": True, "toc-depth": 3,
+            "html": {"embed-resources": True, "toc": True, "toc-depth": 2,
                      "fig-responsive": True, "anchor-sections": False},
             "typst": {"papersize": meta.paper, "toc": True, "toc-depth": 2,
                       "page-numbering": "1", "fig-format": "svg"},

@@ -12,6 +12,7 @@ class Finding:
     `sentence` is safe Markdown written from the numbers (article text escaped); `weight`
     ranks findings for the summary (larger = more notable; e.g. |change| over its scale).
     `claim_ok` is False when the data are too few to support a claim beyond these articles.
+    `unit` names the scale: "share..." units are fractions shown as percentages and points.
     """
 
     section: str
@@ -27,3 +28,5 @@ class Finding:
     weight: float = 0.0
     claim_ok: bool = True
     unit: str = ""
+    #: The section's overall measure (e.g. mean tone per article): listed first in the summary.
+    headline: bool = False

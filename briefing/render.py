@@ -143,7 +143,7 @@ def _embedded(nb: nbformat.NotebookNode, work: Path, fmt: str, meta: DocumentMet
                        encoding="utf-8")
         out = work / "briefing.html"
         _run([*common, "--to", "html5", "--embed-resources", "--css", css.name,
-              "--toc-depth", "3", "--output", out.name], work, "pandoc (HTML)")
+              "--toc-depth", "2", "--output", out.name], work, "pandoc (HTML)")
     else:
         import typst
 

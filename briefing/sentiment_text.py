@@ -190,7 +190,7 @@ def write(result) -> None:
         s = overall_sentence(row)
         overall.append(s)
         outlets.append(outlet_sentence(row, result.documents))
-        findings.append(_finding("mean compound per article", row, s))
+        findings.append(_finding("mean compound per article", row, s, headline=True))
     spread = spread_sentence(result.periods)
     paras.append(" ".join(overall + ([spread] if spread else [])))
     result.outlet_note = " ".join(outlets)
@@ -219,14 +219,14 @@ def write(result) -> None:
     result.findings = findings
 
 
-def _finding(measure: str, row: pd.Series, sentence: str) -> Finding:
+def _finding(measure: str, row: pd.Series, sentence: str, headline: bool = False) -> Finding:
     d, lo, hi = row["difference"], row["ci_low"], row["ci_high"]
     width = (hi - lo) if has(lo) and has(hi) else float("nan")
     weight = abs(d) / max(width, 0.05) if has(width) and has(d) else (abs(d) if has(d) else 0.0)
     return Finding(section="sentiment", measure=measure, period_a=str(row["period_a"]),
                    period_b=str(row["period_b"]), value_a=_f(row["mean_a"]), value_b=_f(row["mean_b"]),
                    change=_f(d), ci_low=_f(lo), ci_high=_f(hi), sentence=sentence, weight=float(weight),
-                   claim_ok=bool(row["claim_ok"]), unit="VADER compound")
+                   claim_ok=bool(row["claim_ok"]), unit="VADER compound", headline=headline)
 
 
 def _f(x: float) -> float | None:

@@ -42,8 +42,8 @@ def gather(prepared: Prepared) -> list[Finding]:
 
 def select(findings: list[Finding], most: int = 6) -> list[Finding]:
     """The most notable findings, taken in turn from each section so no section crowds out the rest."""
-    by_section = {s: sorted([f for f in findings if f.section == s], key=lambda f: -f.weight)
-                  for s in SECTIONS}
+    order = lambda f: (not f.headline, -f.weight)  # noqa: E731 - the section's overall measure first
+    by_section = {s: sorted([f for f in findings if f.section == s], key=order) for s in SECTIONS}
     others = sorted([f for f in findings if f.section not in SECTIONS], key=lambda f: -f.weight)
     if others:
         by_section["other"] = others
@@ -64,7 +64,7 @@ def _is_share(f: Finding) -> bool:
 def fmt_value(f: Finding, value: float | None) -> str:
     if value is None:
         return "–"
-    return f"{100 * value:.1f}%" if _is_share(f) else fmt_number(value, 2 if abs(value) >= 0.1 else 3)
+    return f"{100 * value:.1f}%" if _is_share(f) else fmt_number(value, 3)
 
 
 def fmt_change(f: Finding, value: float | None) -> str:
@@ -124,15 +124,20 @@ def context(prepared: Prepared) -> str:
 
 
 def executive_summary(prepared: Prepared, findings: list[Finding] | None = None,
-                      most: int = 6) -> Summary:
-    """Key findings (three to six, each with its number and how sure it is) and the table."""
+                      most: int = 6, per_section: int = 4) -> Summary:
+    """Key findings (three to six, each with its number and how sure it is) and the table of the
+    `per_section` most notable non-zero changes of each section."""
     findings = gather(prepared) if findings is None else findings
     chosen = select(findings, most)
     key = []
     for f in chosen:
         ref = HEADINGS.get(f.section)
         link = f" ([{ref}](#{ref.lower()}))" if ref else ""
-        key.append(f"{f.sentence} *{certainty(f).capitalize()}.*{link}")
-    table = changed_table(sorted(findings, key=lambda f: (SECTIONS.index(f.section)
-                                                          if f.section in SECTIONS else 9, -f.weight)))
+        says_so = not f.claim_ok and "articles only" in f.sentence or "describes them only" in f.sentence
+        tag = "" if says_so else f" *{certainty(f).capitalize()}.*"
+        key.append(f"{f.sentence}{tag}{link}")
+    shown = [f for f in select(findings, most=per_section * len(SECTIONS)) if f.change]
+    table = changed_table(sorted(shown, key=lambda f: (SECTIONS.index(f.section)
+                                                       if f.section in SECTIONS else 9,
+                                                       not f.headline, -f.weight)))
     return Summary(key, table, context(prepared))

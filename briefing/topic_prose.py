@@ -17,6 +17,16 @@ SECTION = "topics"
 IN_PROSE = 5
 
 
+def _divergence_finding_sentence(a: str, b: str, d) -> str:
+    """The divergence set against random splits: larger than chance only when above their range."""
+    head = f"The vocabulary of {escape(b)} differs from {escape(a)} by JS {fmt_number(d.js, 3)} bits"
+    if d.js > d.chance_high:
+        return (f"{head}, more than between random splits of the same {d.units}s "
+                f"({fmt_number(d.chance_low, 3)}–{fmt_number(d.chance_high, 3)}).")
+    return (f"{head}, no more than between random splits of the same {d.units}s "
+            f"({fmt_number(d.chance_low, 3)}–{fmt_number(d.chance_high, 3)}): not a shift beyond chance.")
+
+
 def fmt_terms(items: list[str]) -> str:
     """Terms for prose: escaped, in quotes, joined by commas."""
     return ", ".join(f"“{escape(t)}”" for t in items)
@@ -111,9 +121,9 @@ def findings(res: TopicsResult) -> list[Finding]:
         out.append(Finding(
             SECTION, "vocabulary divergence beyond chance (JS, bits)", a, b, None, float(d.js), float(excess),
             float(d.js - d.chance_high), float(d.js - d.chance_low),
-            f"The vocabulary of {escape(b)} differs from {escape(a)} by JS {fmt_number(d.js, 3)} bits, "
-            f"{fmt_number(excess, 3)} above random splits of the same {d.units}s.",
-            weight=float(excess / max(d.chance_high - d.chance_mean, 1e-9)), claim_ok=claim, unit="bits"))
+            _divergence_finding_sentence(a, b, d),
+            weight=float(excess / max(d.chance_high - d.chance_mean, 1e-9)), claim_ok=claim, unit="bits",
+            headline=True))
         ch = res.topic_change[(res.topic_change.period_a == a) & (res.topic_change.period_b == b)]
         for row in ch.sort_values("change", key=np.abs, ascending=False).head(3).itertuples():
             verb = {"rose": "rose", "faded": "faded"}.get(row.reading, "changed little")
