@@ -67,7 +67,8 @@ def markdown_table(df: pd.DataFrame, *, digits: int = 2, raw: Sequence[str] = ()
                    align: dict[str, str] | None = None) -> str:
     """A pipe table. Cells are escaped unless their column is in `raw` (already safe Markdown)."""
     cols = list(df.columns)
-    head = "| " + " | ".join(escape(c) for c in cols) + " |"
+    # underscores become spaces so long column names can wrap in narrow (PDF) columns
+    head = "| " + " | ".join(escape(str(c).replace("_", " ")) for c in cols) + " |"
     body = []
     for row in df.itertuples(index=False):
         cells = []
@@ -85,7 +86,7 @@ def markdown_table(df: pd.DataFrame, *, digits: int = 2, raw: Sequence[str] = ()
     aligns = []
     for k, c in enumerate(cols):
         a = (align or {}).get(c) or ("right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
-        width = max([len(str(c)), *(len(r[k]) for r in body)])
+        width = max([*(len(w) for w in str(c).replace("_", " ").split()), *(len(r[k]) for r in body)])
         dashes = "-" * max(3, min(60, width))
         aligns.append(dashes + ":" if a == "right" else ":" + dashes if a == "left" else f":{dashes}:")
     rule = "| " + " | ".join(aligns) + " |"

@@ -148,7 +148,11 @@ def _embedded(nb: nbformat.NotebookNode, work: Path, fmt: str, meta: DocumentMet
         import typst
 
         typ = work / "briefing.typ"
-        _run([*common, "--to", "typst", "--toc-depth", "2", "--variable", f"papersize={meta.paper}",
+        # --columns small: every pipe table gets relative column widths (from its dashes) and wraps
+        # inside the page instead of overflowing it.
+        _run([*common, "--to", "typst", "--columns", "30", "--toc-depth", "2",
+              "--variable", f"papersize={meta.paper}",
+              "--variable", "header-includes=#show table: set text(size: 8pt)",
               "--variable", "page-numbering=1", "--variable", "fontsize=10pt",
               "--variable", "margin.x=2cm", "--variable", "margin.y=2.2cm",
               "--output", typ.name], work, "pandoc (typst)")
