@@ -77,7 +77,15 @@ class ActorMatcher:
         return out
 
     def table(self, sentences: pd.DataFrame) -> pd.DataFrame:
-        """A boolean column per actor, one row per sentence (same index as `sentences`)."""
-        found = [set(self.mentions(t)) for t in sentences["text"]]
-        data = {a.name: [a.name in f for f in found] for a in self.actors}
+        """A boolean column per actor, one row per sentence (same index as `sentences`).
+
+        Each distinct sentence text is matched once (boilerplate-free news repeats many).
+        """
+        texts = sentences["text"]
+        codes, uniques = pd.factorize(texts)
+        found = [set(self.mentions(t)) for t in uniques]
+        data = {}
+        for a in self.actors:
+            per_unique = pd.array([a.name in f for f in found], dtype=bool)
+            data[a.name] = per_unique[codes] if len(codes) else pd.array([], dtype=bool)
         return pd.DataFrame(data, index=sentences.index, dtype=bool)
