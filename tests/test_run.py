@@ -99,7 +99,8 @@ def test_html_has_no_code_no_parameters_and_no_display_reprs(briefing_dir):
     for needle in ("injected-parameters", "params_file", "IPython.core.display", "open_briefing",
                    "present.show", "from briefing", "import briefing"):
         assert needle not in page.plain, needle
-    assert "sourceCode" not in html and "<pre" not in html
+    # the only code block is the params YAML in the appendix; no notebook code is shown
+    assert re.findall(r"<pre[^>]*>", html) == ['<pre class="sourceCode yaml">']
     assert not re.search(r"<script[^>]+src=", html)  # self-contained: nothing loaded from elsewhere
     assert "Rendered by the" in page.plain and "biden-amlo-2022-vs-2023.yaml" in page.plain
 
