@@ -2,7 +2,7 @@
 
 Entry point: `framing_section(prepared) -> FramingResult`. Frames and cues come from the
 lexicon (briefing/lexicon.py), detection from briefing/frames.py, statistics from
-briefing/frame_stats.py, figures from briefing/framing_figures.py.
+briefing/stats.py, figures from briefing/framing_figures.py.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import pandas as pd
 from briefing import present
 from briefing.actors import ActorMatcher
 from briefing.findings import Finding
-from briefing.frame_stats import bootstrap_ratio_diff, compare_counts
 from briefing.frames import FrameDetector
 from briefing.lexicon import Lexicon, lexicon_for
 from briefing.pipeline import Prepared
+from briefing.stats import bootstrap_ratio_diff, compare_counts
 
 #: Fewer documents than this in a period: the numbers describe these articles only.
 MIN_DOCUMENTS = 5

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from briefing.errors import ParamsError
+from briefing.yamlfile import read_yaml
 
 #: The shipped lexicon: the 15 Policy Frames Codebook dimensions.
 DEFAULT_LEXICON = Path(__file__).resolve().parents[1] / "data" / "lexicons" / "policy_frames.yaml"
@@ -123,14 +122,7 @@ def check_unique(frames: Sequence[Frame]) -> list[Frame]:
 def load_lexicon(path: str | Path | None = None) -> Lexicon:
     """Read and check one lexicon file (the shipped one by default)."""
     path = Path(path) if path else DEFAULT_LEXICON
-    if not path.is_file():
-        raise LexiconError(f"{path}: lexicon file not found")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise LexiconError(f"{path}: not valid YAML{where}; fix the syntax") from None
+    data = read_yaml(path, LexiconError, "lexicon file")
     if not isinstance(data, dict):
         raise LexiconError(f"{path}: expected a mapping with version, source and frames")
     for key in ("version", "source"):

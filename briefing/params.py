@@ -8,10 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from briefing.errors import ParamsError
+from briefing.yamlfile import read_yaml
 
 
 class _Strict(BaseModel):
@@ -291,17 +291,7 @@ def validate(data: Any, source: str | Path = "<params>") -> Params:
 def load(path: str | Path) -> Params:
     """Read and validate a params file; relative paths in it resolve against its directory."""
     path = Path(path)
-    if not path.is_file():
-        raise ParamsError(f"{path}: params file not found; pass a YAML file such as params/<name>.yaml")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise ParamsError(f"{path}: {problem}{where}; fix the YAML syntax") from None
-    except UnicodeDecodeError:
-        raise ParamsError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
+    data = read_yaml(path, ParamsError, "params file (pass a YAML file such as params/<name>.yaml)")
     if isinstance(data, dict) and "base_dir" in data:
         raise ParamsError(f"{path}: base_dir: unknown field; paths are relative to the params file")
     params = validate(data, path)

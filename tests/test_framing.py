@@ -13,12 +13,12 @@ import yaml
 from briefing import nltk_data
 from briefing.errors import ParamsError
 from briefing.frame_eval import LABELLED, cli_main, evaluate, load_labelled
-from briefing.frame_stats import bootstrap_ratio_diff, compare_counts
 from briefing.frames import FrameDetector
 from briefing.framing import framing_section
 from briefing.lexicon import Lexicon, LexiconError, load_lexicon, parse_frame
 from briefing.params import load, validate
 from briefing.pipeline import prepare
+from briefing.stats import bootstrap_ratio_diff, compare_counts
 
 ROOT = Path(__file__).resolve().parents[1]
 
