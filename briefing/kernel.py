@@ -21,3 +21,15 @@ def kernel_name() -> str:
 
     specs = KernelSpecManager().find_kernel_specs()
     return KERNEL_NAME if KERNEL_NAME in specs else "python3"
+
+
+def kernel_manager_class() -> type:
+    """A kernel manager that talks to the kernel over local IPC sockets instead of loopback TCP:
+    nothing listens on the network, and the kernel has no unencrypted-TCP warning to print."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def _transport_default(self) -> str:
+            return "ipc"
+
+    return IPCKernelManager

@@ -107,9 +107,9 @@ def execute(notebooks: list[Path], out_dir: Path, values: dict, root: Path,
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from briefing.kernel import kernel_name
+    from briefing.kernel import kernel_manager_class, kernel_name
 
-    kernel = kernel_name()
+    kernel, manager = kernel_name(), kernel_manager_class()
     out_dir.mkdir(parents=True, exist_ok=True)
     executed = []
     for i, nb in enumerate(notebooks, 1):
@@ -119,7 +119,8 @@ def execute(notebooks: list[Path], out_dir: Path, values: dict, root: Path,
         given = {k: v for k, v in values.items() if k in wanted}
         try:
             pm.execute_notebook(str(nb), str(target), parameters=given, kernel_name=kernel,
-                                cwd=str(root), progress_bar=False, log_output=False)
+                                cwd=str(root), progress_bar=False, log_output=False,
+                                kernel_manager_class=manager)
         except PapermillExecutionError as exc:
             kept = _keep_failed(target, failed_dir)
             raise RunError(
