@@ -96,7 +96,9 @@ def certainty(f: Finding) -> str:
 
 def changed_table(findings: list[Finding]) -> pd.DataFrame:
     rows = [{
-        "section": HEADINGS.get(f.section, f.section), "measure": f.measure,
+        "section": HEADINGS.get(f.section, f.section),
+        "measure": f.measure if _is_share(f) or not f.unit or f.unit in f.measure
+        else f"{f.measure} ({f.unit})",
         "period A": f.period_a, "period B": f.period_b,
         "A": fmt_value(f, f.value_a), "B": fmt_value(f, f.value_b),
         "change": fmt_change(f, f.change), "95% interval": interval(f), "how sure": certainty(f),

@@ -140,7 +140,8 @@ def findings(res: TopicsResult) -> list[Finding]:
             if len(tab):
                 t = tab.iloc[0]
                 out.append(Finding(
-                    SECTION, f"most distinctive term of {lv}", a, b, float(t.per10k_a), float(t.per10k_b),
+                    SECTION, f"“{t.term}”, most distinctive term of {lv} (uses per 10,000 terms; "
+                    "change is its z-score)", a, b, float(t.per10k_a), float(t.per10k_b),
                     float(t.z), None, None,
                     f"“{escape(t.term)}” is the term most characteristic of {escape(lv)} "
                     f"(z {fmt_number(float(t.z), 1)}; {fmt_number(int(t.count_a))} vs "
