@@ -190,7 +190,9 @@ def write(result) -> None:
         s = overall_sentence(row)
         overall.append(s)
         outlets.append(outlet_sentence(row, result.documents))
-        findings.append(_finding("mean compound per article", row, s, headline=True))
+        # the summary gets the measured sentence; its caveats are stated once, in the summary's context
+        short = s.split(" With ")[0] if not row["claim_ok"] else s
+        findings.append(_finding("mean compound per article", row, short, headline=True))
     spread = spread_sentence(result.periods)
     paras.append(" ".join(overall + ([spread] if spread else [])))
     result.outlet_note = " ".join(outlets)

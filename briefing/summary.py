@@ -135,7 +135,7 @@ def executive_summary(prepared: Prepared, findings: list[Finding] | None = None,
     for f in chosen:
         ref = HEADINGS.get(f.section)
         link = f" ([{ref}](#{ref.lower()}))" if ref else ""
-        says_so = not f.claim_ok and "articles only" in f.sentence or "describes them only" in f.sentence
+        says_so = "articles only" in f.sentence or "describes them only" in f.sentence
         tag = "" if says_so else f" *{certainty(f).capitalize()}.*"
         key.append(f"{f.sentence}{tag}{link}")
     shown = [f for f in select(findings, most=per_section * len(SECTIONS)) if f.change]
