@@ -11,10 +11,12 @@ import base64
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
 import yaml
+
+if TYPE_CHECKING:  # nbformat imports jsonschema's format checkers: seconds, so only when used
+    import nbformat
 
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
 _OPTION = re.compile(r"^#\|\s*([\w-]+)\s*:\s*(.*)$")
@@ -69,6 +71,8 @@ def front_matter(meta: DocumentMeta) -> str:
 
 def combine(notebooks: list[Path], meta: DocumentMeta, footer: str) -> nbformat.NotebookNode:
     """One notebook: front matter, then every notebook's visible cells in order, then `footer`."""
+    import nbformat
+
     out = nbformat.v4.new_notebook()
     out.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                     "language_info": {"name": "python"}}

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from briefing.combine import DocumentMeta, combine, to_markdown
 from briefing.errors import RunError
+
+if TYPE_CHECKING:
+    import nbformat
 
 PANDOC_READER = "markdown-raw_html-raw_attribute-raw_tex"  # article text can never become markup
 
@@ -87,6 +89,8 @@ def render(notebooks: list[Path], out_dir: Path, formats: list[str], meta: Docum
     work.mkdir(parents=True, exist_ok=True)
     outputs = []
     if renderer.name == "quarto":
+        import nbformat
+
         src = work / "briefing.ipynb"
         nbformat.write(nb, src)
         for fmt in formats:
