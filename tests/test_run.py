@@ -82,6 +82,17 @@ def test_run_writes_html_pdf_and_executed_notebooks(briefing_dir):
     assert not list(briefing_dir.parent.glob(".build-*"))
 
 
+def test_executed_notebooks_have_no_html_outputs_warnings_or_errors(briefing_dir):
+    """text/html would make Quarto pull require.js and jQuery from a CDN; stderr means a warning."""
+    for path in sorted((briefing_dir / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                assert "text/html" not in out.get("data", {}), (path.name, cell.source[:60])
+                assert out.get("output_type") != "error", (path.name, cell.source[:60])
+                assert out.get("name") != "stderr", (path.name, out.get("text", "")[:200])
+
+
 def test_html_shows_the_corpus_overview_with_the_seed_counts(briefing_dir):
     page = parse_html(briefing_dir / "briefing.html")
     assert "The corpus" in page.headings["h2"]
@@ -168,15 +179,17 @@ def test_each_notebook_runs_alone_with_papermills_cli(tmp_path):
         assert proc.returncode == 0, proc.stderr[-2000:]
 
 
-def test_notebook_runs_top_to_bottom_with_its_defaults_from_notebooks_folder(tmp_path):
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
+def test_notebook_runs_top_to_bottom_with_its_defaults_from_notebooks_folder(name):
     """As in Jupyter: no injected parameters, the notebook's own folder as working directory."""
     from nbclient import NotebookClient
 
     from briefing.kernel import kernel_name
 
-    nb = nbformat.read(ROOT / "notebooks" / "01_corpus.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
     NotebookClient(nb, kernel_name=kernel_name(), resources={"metadata": {"path": str(ROOT / "notebooks")}},
                    timeout=300).execute()
     shown = "".join(o.get("data", {}).get("text/markdown", "")
                     for c in nb.cells for o in c.get("outputs", []))
-    assert "share no outlet" in shown
+    assert "2022" in shown and "2023" in shown  # it presented results for the default periods
+    assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
