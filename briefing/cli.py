@@ -38,7 +38,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     for path in args.params:
         out = run_briefing(path, reports_dir=args.reports, renderer=args.renderer,
-                           quiet=args.quiet)
+                           quiet=args.quiet, jobs=args.jobs)
         for f in out.outputs:
             print(f)
     return 0
@@ -74,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--renderer", choices=["auto", "quarto", "embedded"], default=None,
                    help="override the params file's renderer")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="notebooks executed at once (default: $BRIEFING_JOBS or one per core)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("publish", help="render every briefing that changed and build reports/site/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 KERNEL_NAME = "briefing"
 
@@ -26,10 +27,17 @@ def kernel_name() -> str:
 def kernel_manager_class() -> type:
     """A kernel manager that talks to the kernel over local IPC sockets instead of loopback TCP:
     nothing listens on the network, and the kernel has no unencrypted-TCP warning to print."""
+    import tempfile
+    import uuid
+
     from jupyter_client.manager import AsyncKernelManager
 
     class IPCKernelManager(AsyncKernelManager):
         def _transport_default(self) -> str:
             return "ipc"
+
+        def _ip_default(self) -> str:
+            # a socket path of its own: kernels started at once must not share "kernel-ipc-N"
+            return str(Path(tempfile.gettempdir()) / f"briefing-kernel-{uuid.uuid4().hex[:12]}")
 
     return IPCKernelManager

@@ -99,42 +99,58 @@ def declared_parameters(notebook: Path) -> set[str]:
 
 
 def execute(notebooks: list[Path], out_dir: Path, values: dict, root: Path,
-            failed_dir: Path, progress: Progress) -> list[Path]:
-    """Run each notebook with papermill; on failure keep it in `failed_dir` and raise RunError.
+            failed_dir: Path, progress: Progress, jobs: int = 1) -> list[Path]:
+    """Run the notebooks with papermill, `jobs` at a time (they are independent: each starts
+    from the params); on failure keep the notebook in `failed_dir` and raise RunError naming it.
 
     `values` are the parameters offered; each notebook gets those its parameters cell declares.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    jobs = max(1, min(jobs, len(notebooks)))
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_execute_one, nb, out_dir / nb.name, values, root, failed_dir, progress,
+                               f"{i}/{len(notebooks)}") for i, nb in enumerate(notebooks, 1)]
+        executed = []
+        for future in futures:  # in notebook order, so the first failing notebook is reported
+            try:
+                executed.append(future.result())
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    return executed
+
+
+def _execute_one(nb: Path, target: Path, values: dict, root: Path, failed_dir: Path,
+                 progress: Progress, label: str) -> Path:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     from briefing.kernel import kernel_manager_class, kernel_name
 
-    kernel, manager = kernel_name(), kernel_manager_class()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    executed = []
-    for i, nb in enumerate(notebooks, 1):
-        target = out_dir / nb.name
-        progress(f"executing {i}/{len(notebooks)}: {nb.name}")
-        wanted = declared_parameters(nb)
-        given = {k: v for k, v in values.items() if k in wanted}
-        try:
-            pm.execute_notebook(str(nb), str(target), parameters=given, kernel_name=kernel,
-                                cwd=str(root), progress_bar=False, log_output=False,
-                                kernel_manager_class=manager)
-        except PapermillExecutionError as exc:
-            kept = _keep_failed(target, failed_dir)
-            raise RunError(
-                f"notebook {nb.name} failed at cell {exc.cell_index} (execution count "
-                f"{exc.exec_count}): {exc.ename}: {str(exc.evalue).splitlines()[0] if exc.evalue else ''}"
-                f"; partly executed notebook kept at {kept}; the previous briefing is unchanged"
-            ) from None
-        except Exception as exc:  # noqa: BLE001 - kernel start-up and I/O failures
-            kept = _keep_failed(target, failed_dir) if target.exists() else None
-            where = f"; partly executed notebook kept at {kept}" if kept else ""
-            raise RunError(f"notebook {nb.name} could not be executed ({type(exc).__name__}: "
-                           f"{str(exc).splitlines()[0] if str(exc) else ''}){where}") from None
-        executed.append(target)
-    return executed
+    wanted = declared_parameters(nb)
+    given = {k: v for k, v in values.items() if k in wanted}
+    t0 = time.perf_counter()
+    progress(f"executing {label}: {nb.name}")
+    try:
+        pm.execute_notebook(str(nb), str(target), parameters=given, kernel_name=kernel_name(),
+                            cwd=str(root), progress_bar=False, log_output=False,
+                            kernel_manager_class=kernel_manager_class())
+    except PapermillExecutionError as exc:
+        kept = _keep_failed(target, failed_dir)
+        raise RunError(
+            f"notebook {nb.name} failed at cell {exc.cell_index} (execution count "
+            f"{exc.exec_count}): {exc.ename}: {str(exc.evalue).splitlines()[0] if exc.evalue else ''}"
+            f"; partly executed notebook kept at {kept}; the previous briefing is unchanged"
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - kernel start-up and I/O failures
+        kept = _keep_failed(target, failed_dir) if target.exists() else None
+        where = f"; partly executed notebook kept at {kept}" if kept else ""
+        raise RunError(f"notebook {nb.name} could not be executed ({type(exc).__name__}: "
+                       f"{str(exc).splitlines()[0] if str(exc) else ''}){where}") from None
+    progress(f"finished {nb.name} in {time.perf_counter() - t0:.1f}s")
+    return target
 
 
 def _keep_failed(notebook: Path, failed_dir: Path) -> Path:
@@ -178,19 +194,33 @@ def manifest(params: Params, params_path: Path, corpus_hash: str, renderer: Rend
     }
 
 
+def default_jobs() -> int:
+    """Notebooks run at once: $BRIEFING_JOBS, else one per core (each is a kernel process)."""
+    env = os.environ.get("BRIEFING_JOBS", "")
+    return int(env) if env.isdigit() and int(env) > 0 else (os.cpu_count() or 1)
+
+
 def run_briefing(params_path: str | Path, reports_dir: str | Path = "reports",
-                 renderer: str | None = None, quiet: bool = False) -> RunResult:
+                 renderer: str | None = None, quiet: bool = False, jobs: int | None = None) -> RunResult:
     """Validate, execute every notebook, render, and move reports/<slug>/ into place."""
     t0 = time.perf_counter()
     params_path = Path(params_path)
     progress = Progress(quiet)
     params = load(params_path)
-    prepared = prepare(params, source=str(params_path))  # period/corpus checks before any kernel
+    with tempfile.TemporaryDirectory(prefix="briefing-cache-") as cache:
+        # the validation pass (periods, corpus) also fills the sentence cache every notebook reads
+        with _env(BRIEFING_CACHE_DIR=cache):
+            prepared = prepare(params, source=str(params_path))
+        return _build(params, params_path, prepared, Path(reports_dir), renderer, progress, t0,
+                      jobs or default_jobs(), cache)
+
+
+def _build(params: Params, params_path: Path, prepared, reports: Path, renderer: str | None,
+           progress: Progress, t0: float, jobs: int, cache: str) -> RunResult:
     root = project_root(params_path)
     notebooks = notebook_paths(root)
     backend = choose(renderer or params.renderer)
     slug = slug_for(params, params_path)
-    reports = Path(reports_dir)
     reports.mkdir(parents=True, exist_ok=True)
     dest = reports / slug
     with exclusive(reports / f".{slug}.lock", what=f"briefing {slug}"):
@@ -201,9 +231,9 @@ def run_briefing(params_path: str | Path, reports_dir: str | Path = "reports",
             values = {"params_file": str(params_path.resolve()), "params": params.plain(),
                       "run_info": {"renderer": backend.describe(), "params_file": _label(params_path),
                                    "run_date": when.isoformat(timespec="seconds")}}
-            with _env(BRIEFING_CACHE_DIR=str(build / ".cache")):
+            with _env(BRIEFING_CACHE_DIR=cache):
                 executed = execute(notebooks, build / "notebooks", values, root,
-                                   reports / "_failed" / slug, progress)
+                                   reports / "_failed" / slug, progress, jobs)
             progress(f"rendering {', '.join(params.outputs)} with the {backend.describe()}")
             meta = DocumentMeta(title=params.title, subtitle=params.subtitle or _periods_line(params),
                                 date=when.date().isoformat(), paper=params.paper)
@@ -215,7 +245,6 @@ def run_briefing(params_path: str | Path, reports_dir: str | Path = "reports",
             (build / "manifest.json").write_text(
                 json.dumps(manifest(params, params_path, prepared.corpus_hash, backend, when), indent=2),
                 encoding="utf-8")
-            shutil.rmtree(build / ".cache", ignore_errors=True)
             swap_into_place(build, dest)
         finally:
             if build.exists():
