@@ -83,6 +83,10 @@ def _prose(prepared: Prepared, by_period: pd.DataFrame, shared: list[str]) -> st
         f"Cleaning set aside {fmt_number(n_removed)} line{'s' * (n_removed != 1)} of web "
         "boilerplate (promo headlines, calls to action, captions, navigation), listed below."
     )
+    if prepared.empty is not None and len(prepared.empty):
+        titles = "; ".join(escape(t) for t in prepared.empty["title"])
+        parts.append(f"{fmt_number(len(prepared.empty))} article(s) had nothing left after cleaning "
+                     f"and are left out: {titles}.")
     if len(prepared.outside):
         parts.append(
             f"{fmt_number(len(prepared.outside))} article(s) in the corpus fall outside every "

@@ -29,6 +29,8 @@ class Prepared:
     sentences: one row per cleaned sentence (doc_id, period, outlet, date, sentence, text, words).
     removed: the cleaning log (doc_id, line, text, rule).
     outside: articles whose date falls in no period (left out of every section).
+    empty: articles with no sentence left after cleaning (all boilerplate; left out of every
+    section, so every section counts the same articles).
     """
 
     params: Params
@@ -37,6 +39,7 @@ class Prepared:
     removed: pd.DataFrame
     outside: pd.DataFrame
     corpus_hash: str
+    empty: pd.DataFrame | None = None
 
     @property
     def period_names(self) -> list[str]:
@@ -132,5 +135,13 @@ def prepare(params: Params, source: str = "params") -> Prepared:
     docs["words_raw"] = docs["text"].map(count_words)
     docs["period"] = pd.Categorical(docs["period"], categories=[p.name for p in params.periods],
                                     ordered=True)
+    empty = docs[docs["sentences"] == 0].drop(columns=["text"]).reset_index(drop=True)
+    docs = docs[docs["sentences"] > 0].reset_index(drop=True)
+    for i, p in enumerate(params.periods):
+        if not (docs["period"] == p.name).any():
+            raise ParamsError(
+                f"{source}: periods[{i}] ({p.name!r}): every article in this period is boilerplate "
+                "(no sentence left after cleaning); check the articles' text or the cleaning rules"
+            )
     return Prepared(params=params, documents=docs, sentences=sentences, removed=removed,
-                    outside=outside, corpus_hash=chash)
+                    outside=outside, corpus_hash=chash, empty=empty)

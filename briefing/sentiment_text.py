@@ -93,6 +93,16 @@ def overall_sentence(row: pd.Series) -> str:
             f"{num(d)}, {ci(lo, hi)}, which includes zero; {p}).")
 
 
+def overall_short(row: pd.Series) -> str:
+    """The measured comparison in one sentence (the summary states the sample caveats once)."""
+    if row["claim_ok"]:
+        return overall_sentence(row)
+    a, b, d = escape(row["period_a"]), escape(row["period_b"]), row["difference"]
+    means = f"mean compound per article {num(row['mean_b'])} in {b} against {num(row['mean_a'])} in {a}"
+    return (f"In these articles, sentences in {b} were on average {described(d)} than in {a} "
+            f"({means}; difference {num(d)}).")
+
+
 def outlet_sentence(row: pd.Series, docs: pd.DataFrame) -> str:
     """The within-outlet shift beside the raw one, or the statement that no outlet is shared."""
     a, b = row["period_a"], row["period_b"]
@@ -106,9 +116,14 @@ def outlet_sentence(row: pd.Series, docs: pd.DataFrame) -> str:
     text = (f"Within the {plural(row['shared_outlets'], 'outlet')} present in both {escape(a)} and "
             f"{escape(b)} ({plural(row['shared_outlet_documents'], 'article')}), the shift is "
             f"{num(w)}{interval}, beside the raw shift of {num(row['difference'])}.")
-    if has(w) and has(row["difference"]) and abs(w - row["difference"]) >= 0.05:
-        text += (" The gap between the two is a change in which outlets were sampled, not a change of "
-                 "tone within outlets.")
+    raw = row["difference"]
+    if has(w) and has(raw) and abs(w - raw) >= 0.05:
+        if row["claim_ok"] and has(lo) and not (lo <= raw <= hi):
+            text += (" The raw shift lies outside the within-outlet interval: it reflects a change in "
+                     "which outlets were sampled more than a change of tone within outlets.")
+        else:
+            text += (" The gap between the two may partly reflect which outlets were sampled; with "
+                     "these few articles per outlet, that cannot be told apart from noise.")
     return text
 
 
@@ -191,8 +206,7 @@ def write(result) -> None:
         overall.append(s)
         outlets.append(outlet_sentence(row, result.documents))
         # the summary gets the measured sentence; its caveats are stated once, in the summary's context
-        short = s.split(" With ")[0] if not row["claim_ok"] else s
-        findings.append(_finding("mean compound per article", row, short, headline=True))
+        findings.append(_finding("mean compound per article", row, overall_short(row), headline=True))
     spread = spread_sentence(result.periods)
     paras.append(" ".join(overall + ([spread] if spread else [])))
     result.outlet_note = " ".join(outlets)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import tomllib
 
@@ -56,8 +57,14 @@ def test_every_import_of_the_package_is_a_declared_dependency():
                  "vaderSentiment": "vadersentiment"}
     stdlib = set(__import__("sys").stdlib_module_names)
     for path in (ROOT / "briefing").rglob("*.py"):
-        for m in re.finditer(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", path.read_text(), re.M):
-            mod = m.group(1)
-            if mod in stdlib or mod in {"briefing", "__future__"}:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                mods = [a.name.split(".")[0] for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                mods = [node.module.split(".")[0]]
+            else:
                 continue
-            assert module_of.get(mod, mod).lower() in declared, f"{path.name} imports {mod}"
+            for mod in mods:
+                if mod in stdlib or mod in {"briefing", "__future__"}:
+                    continue
+                assert module_of.get(mod, mod).lower() in declared, f"{path.name} imports {mod}"
