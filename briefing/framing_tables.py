@@ -69,8 +69,8 @@ def one_period_table(res: FramingResult) -> pd.DataFrame:
     """Frames and cue terms found in one period only, each with an example (cue words in bold)."""
     o = res.one_period
     return pd.DataFrame({
-        "only in": o["only_in"], "what": o["kind"], "frame": o["name"].map(present.escape),
-        "cue": o["cue"].map(present.escape), "sentences": o["sentences"], "example": o["example"],
+        "only in": o["only_in"], "what": o["kind"], "frame": o["name"],
+        "cue": o["cue"], "sentences": o["sentences"], "example": o["example"],
     })
 
 

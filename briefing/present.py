@@ -121,8 +121,10 @@ def show(text: str) -> None:
 
 
 def table(df: pd.DataFrame, caption: str | None = None, **kwargs: Any) -> None:
-    """Display a DataFrame as a Markdown table, with an optional caption line below it."""
+    """Display a DataFrame as a Markdown table, with an optional caption line below it.
+
+    The caption is escaped like article text: captions often hold period or actor names."""
     text = markdown_table(df, **kwargs)
     if caption:
-        text += f"\n\n: {caption}"
+        text += f"\n\n: {escape(caption)}"
     show(text)

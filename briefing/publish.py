@@ -39,17 +39,32 @@ class Outcome:
     message: str = ""
 
 
-def inputs_key(params: Params, params_path: Path, notebooks: list[Path]) -> str:
-    """A digest of everything a briefing is made from: corpus, params, notebooks, package version."""
+def _referenced_files(params: Params, root: Path) -> list[Path]:
+    """Files other than the corpus that shape a briefing: the package's own code and resources,
+    the shipped lexicons, and any rules or lexicon file the params name."""
+    package = Path(__file__).resolve().parent
+    files = sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".yaml", ".txt",
+                                                                                  ".css"}
+                   and "_nltk_data" not in p.parts and "__pycache__" not in p.parts)
+    files += sorted((root / "data" / "lexicons").glob("*.yaml"))
+    named = [params.cleaning.rules, params.framing.lexicon, *getattr(params.framing, "extra_lexicons", [])]
+    files += [params.resolve(n) for n in named if n]
+    return files
+
+
+def inputs_key(params: Params, params_path: Path, notebooks: list[Path], renderer: str | None = None,
+               root: Path | None = None) -> str:
+    """A digest of everything a briefing is made from: corpus, params file, notebooks, the
+    package (code, resources, version), lexicon and rules files, and the renderer asked for."""
     docs = load_corpus(params.corpus_path)
     docs = docs[assign_periods(docs, params).notna()]
     h = hashlib.sha256()
     h.update(corpus_hash(docs).encode())
     h.update(params_path.read_bytes())
-    h.update(__version__.encode())
-    for nb in notebooks:
-        h.update(nb.name.encode())
-        h.update(nb.read_bytes())
+    h.update(f"{__version__}|renderer={renderer or params.renderer}".encode())
+    for path in [*notebooks, *_referenced_files(params, root or params_path.resolve().parent.parent)]:
+        h.update(str(path.name).encode())
+        h.update(path.read_bytes() if path.is_file() else b"<missing>")
     return h.hexdigest()
 
 
@@ -83,11 +98,12 @@ def publish(params_paths: list[Path], reports_dir: Path = Path("reports"), quiet
         try:
             entries = []
             for path in params_paths:
-                slug = None
+                slug = _previous_slug(current, path)  # until the params file loads and says otherwise
                 try:
                     params = load(path)
                     slug = slug_for(params, path)
-                    key = inputs_key(params, path, notebook_paths(project_root(path)))
+                    root = project_root(path)
+                    key = inputs_key(params, path, notebook_paths(root), renderer, root)
                     old = current / slug if current else None
                     if old and old.is_dir() and _manifest(old).get("inputs_key") == key and all(
                         (old / f).is_file() for f in _outputs(params)
@@ -118,6 +134,17 @@ def publish(params_paths: list[Path], reports_dir: Path = Path("reports"), quiet
         if current and current != _current_site(reports_dir):
             shutil.rmtree(current, ignore_errors=True)
     return outcomes
+
+
+def _previous_slug(site: Path | None, params_path: Path) -> str:
+    """The slug a params file was last published under (so a failure keeps that briefing), or
+    the default slug, its file name."""
+    if site is not None:
+        for folder in sorted(p for p in site.iterdir() if p.is_dir()):
+            label = _manifest(folder).get("params_file")
+            if label and Path(label).resolve() == Path(params_path).resolve():
+                return folder.name
+    return Path(params_path).stem
 
 
 def _outputs(params: Params) -> list[str]:

@@ -160,8 +160,27 @@ def _keep_failed(notebook: Path, failed_dir: Path) -> Path:
     return dest
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with Linux's renameat2(RENAME_EXCHANGE); False where unsupported."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return rc == 0
+
+
 def swap_into_place(build: Path, dest: Path) -> None:
-    """Replace `dest` by `build` with renames only, restoring `dest` if the swap fails."""
+    """Replace `dest` by `build`. Where the system allows, one atomic exchange, so `dest` is
+    never missing; elsewhere two renames, restoring `dest` if the second fails."""
+    if dest.exists() and _exchange(build, dest):
+        shutil.rmtree(build, ignore_errors=True)  # `build` now holds the previous briefing
+        return
     old = None
     if dest.exists():
         old = dest.with_name(f".old-{dest.name}-{os.getpid()}")
@@ -224,6 +243,7 @@ def _build(params: Params, params_path: Path, prepared, reports: Path, renderer:
     reports.mkdir(parents=True, exist_ok=True)
     dest = reports / slug
     with exclusive(reports / f".{slug}.lock", what=f"briefing {slug}"):
+        shutil.rmtree(reports / "_failed" / slug, ignore_errors=True)  # failures of earlier runs
         build = Path(tempfile.mkdtemp(prefix=f".build-{slug}-", dir=reports))
         build.chmod(0o755)
         try:

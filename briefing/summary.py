@@ -47,6 +47,7 @@ def select(findings: list[Finding], most: int = 6) -> list[Finding]:
     others = sorted([f for f in findings if f.section not in SECTIONS], key=lambda f: -f.weight)
     if others:
         by_section["other"] = others
+    by_section = {s: [f for f in items if f.change or f.headline] for s, items in by_section.items()}
     chosen: list[Finding] = []
     rank = 0
     while len(chosen) < most and any(rank < len(v) for v in by_section.values()):
@@ -87,6 +88,8 @@ def certainty(f: Finding) -> str:
     """How sure the finding is, in words that follow its interval and sample."""
     if not f.claim_ok:
         return "describes these articles only"
+    if f.unit == "z" and f.change is not None:  # distinctive terms: a z-score, not an interval
+        return "clear lean (|z| > 1.96)" if abs(f.change) > 1.96 else "weak lean (|z| < 1.96)"
     if f.ci_low is None or f.ci_high is None:
         return "no interval: too few articles"
     if f.ci_low > 0 or f.ci_high < 0:

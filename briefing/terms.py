@@ -56,13 +56,25 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold(text).lower())
 
 
+# Where a phrase cannot continue: clause punctuation, dashes between spaces, and a period that
+# ends a sentence (followed by a capital or the end), but not the periods inside "U.S." mid-phrase.
+_BREAK = re.compile(r"[,;:!?()\[\]\"“”…]+|\s[-–—]+\s|—|\.(?=\s+[A-Z\"“]|\s*$)")
+
+
 def terms(text: str, stop: frozenset[str], max_ngram: int = 2) -> list[str]:
-    """Unigrams and (when max_ngram >= 2) bigrams of adjacent content words, in order."""
+    """Unigrams and (when max_ngram >= 2) bigrams of adjacent content words, in order.
+
+    Bigrams never span punctuation or a sentence end ("the relationship. Republicans" gives no
+    "relationship republicans").
+    """
     toks = tokens(text)
-    keep = [len(t) > 1 and t not in stop for t in toks]
-    out = [t for t, k in zip(toks, keep, strict=True) if k]
+    out = [t for t in toks if len(t) > 1 and t not in stop]
     if max_ngram >= 2:
-        out += [f"{a} {b}" for a, b, ka, kb in zip(toks, toks[1:], keep, keep[1:], strict=False) if ka and kb]
+        for segment in _BREAK.split(text):
+            seg = tokens(segment)
+            keep = [len(t) > 1 and t not in stop for t in seg]
+            out += [f"{a} {b}" for a, b, ka, kb in zip(seg, seg[1:], keep, keep[1:], strict=False)
+                    if ka and kb]
     return out
 
 

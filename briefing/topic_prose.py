@@ -119,7 +119,10 @@ def findings(res: TopicsResult) -> list[Finding]:
         d = res.divergence[(res.divergence.period_a == a) & (res.divergence.period_b == b)].iloc[0]
         excess = d.js - d.chance_mean
         out.append(Finding(
-            SECTION, "vocabulary divergence beyond chance (JS, bits)", a, b, None, float(d.js), float(excess),
+            # A is what random splits of the pooled text give, B the divergence between the periods;
+            # the interval is B minus the 95% range of random splits (excludes 0: beyond chance)
+            SECTION, "vocabulary divergence (JS, bits; A: random splits of the pooled text, "
+            "B: between the periods)", a, b, float(d.chance_mean), float(d.js), float(excess),
             float(d.js - d.chance_high), float(d.js - d.chance_low),
             _divergence_finding_sentence(a, b, d),
             weight=float(excess / max(d.chance_high - d.chance_mean, 1e-9)), claim_ok=claim, unit="bits",

@@ -17,6 +17,7 @@ from scipy import sparse
 
 from briefing import terms as T
 from briefing import topic_model as M
+from briefing.errors import BriefingError
 from briefing.fightin_words import distinctive_terms, top_by_side
 from briefing.findings import Finding
 from briefing.pipeline import Prepared
@@ -163,6 +164,10 @@ def _divergence(x_uni, paras: pd.DataFrame, vocab: np.ndarray, pairs: list[Pair]
     return pd.DataFrame(rows), contrib
 
 
+class TopicsError(BriefingError):
+    """The corpus gives the topics section nothing to compare."""
+
+
 def topics_section(prepared: Prepared) -> TopicsResult:
     """Distinctive and new terms per comparison, NMF topics with prevalence, vocabulary divergence."""
     opts = prepared.params.topics
@@ -176,7 +181,12 @@ def topics_section(prepared: Prepared) -> TopicsResult:
 
     paras = T.paragraphs(prepared.sentences)
     x, vocab = T.count_matrix(paras["text"], stop, opts.max_ngram)
-    by_period = T.group_sums(x, paras["period"], levels)
+    by_period = T.group_sums(x, paras["period"], levels) if len(vocab) else None
+    empty = [p for i, p in enumerate(levels) if by_period is None or by_period[i].sum() == 0]
+    if empty:
+        raise TopicsError(f"topics: period(s) {', '.join(map(repr, empty))} have no content words once "
+                          "stop words and numbers are left out, so vocabularies cannot be compared; "
+                          "check the corpus text or topics.extra_stop_words")
     names = T.name_counts(prepared.sentences, levels, stop)
     distinctive, name_z, new, vanished = {}, {}, {}, {}
     for a, b in pairs:

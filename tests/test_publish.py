@@ -92,6 +92,21 @@ def test_failed_briefing_keeps_last_good_version_and_exits_1(project, first_publ
     assert "last good version" in (site / "index.html").read_text()
 
 
+def test_params_that_no_longer_load_keep_the_last_good_version(project, first_publish, capsys):
+    params = project / "params" / "seed-countries.yaml"
+    original = params.read_text()
+    params.write_text(original + "titel: typo\n")
+    try:
+        outcomes = publish(sorted((project / "params").glob("*.yaml")), project / "reports", quiet=True)
+    finally:
+        params.write_text(original)
+    failed = [o for o in outcomes if o.status == "failed"]
+    assert len(failed) == 1 and failed[0].slug == "seed-countries" and "titel" in failed[0].message
+    site = project / "reports" / "site"
+    assert (site / "seed-countries" / "briefing.html").is_file()
+    assert 'href="seed-countries/briefing.html"' in (site / "index.html").read_text()
+
+
 def test_second_publish_waits_then_gives_up_with_a_clear_message(project, monkeypatch):
     monkeypatch.setenv("BRIEFING_LOCK_TIMEOUT", "1")
     with exclusive(project / "reports" / ".site.lock", what="the site"):

@@ -193,3 +193,18 @@ def test_notebook_runs_top_to_bottom_with_its_defaults_from_notebooks_folder(nam
                     for c in nb.cells for o in c.get("outputs", []))
     assert "2022" in shown and "2023" in shown  # it presented results for the default periods
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_swap_into_place_replaces_the_previous_briefing_whole(tmp_path):
+    from briefing.run import swap_into_place
+
+    dest, build = tmp_path / "slug", tmp_path / ".build-slug-x"
+    dest.mkdir()
+    (dest / "briefing.html").write_text("old")
+    (dest / "stale.pdf").write_text("old")
+    build.mkdir()
+    (build / "briefing.html").write_text("new")
+    swap_into_place(build, dest)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["slug"]
+    assert sorted(p.name for p in dest.iterdir()) == ["briefing.html"]
+    assert (dest / "briefing.html").read_text() == "new"

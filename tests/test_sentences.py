@@ -56,3 +56,22 @@ def test_seed_corpus_counts():
     texts = set(prepared.sentences["text"])
     assert "The migration issue is linked to the fentanyl issue." in texts
     assert not any("CLICK HERE" in t or "Squatters" in t for t in texts)
+
+
+def test_an_all_boilerplate_article_is_left_out_and_a_period_of_them_rejected(tmp_path):
+    from briefing.errors import ParamsError
+
+    rows = [{"id": "real", "text": "Biden met López Obrador in Mexico City.", "date": "2022-03-01",
+             "title": "A", "outlet": "X"},
+            {"id": "promo", "text": "CLICK HERE TO SUBSCRIBE", "date": "2022-04-01", "title": "P",
+             "outlet": "X"},
+            {"id": "later", "text": "The talks went on in 2023.", "date": "2023-03-01", "title": "B",
+             "outlet": "Y"}]
+    write_corpus(tmp_path / "corpus", rows)
+    prepared = prepare(params_mod.validate(base_params() | {"base_dir": str(tmp_path)}))
+    assert list(prepared.documents["id"]) == ["real", "later"]
+    assert list(prepared.empty["id"]) == ["promo"]
+    write_corpus(tmp_path / "corpus", [rows[0], dict(rows[1], date="2023-04-01")])
+    with pytest.raises(ParamsError, match=r"periods\[1\] \('2023'\): every article in this period is "
+                                          "boilerplate"):
+        prepare(params_mod.validate(base_params() | {"base_dir": str(tmp_path)}))

@@ -205,3 +205,32 @@ def test_periods_with_the_same_words_have_empty_new_and_vanished_lists(tmp_path)
     pair = ("early", "late")
     assert res.new[pair].empty and res.vanished[pair].empty
     assert res.divergence["js"].iat[0] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_bigrams_do_not_span_punctuation_or_sentence_ends():
+    from briefing.terms import stop_words, terms
+
+    got = terms("He praised the relationship. Republicans attacked, Mexico answered; task force formed.",
+                stop_words())
+    bigrams = {t for t in got if " " in t}
+    assert "relationship republicans" not in bigrams and "attacked mexico" not in bigrams
+    assert {"republicans attacked", "mexico answered", "task force", "force formed"} <= bigrams
+
+
+def test_a_period_without_content_words_is_a_clear_error(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from conftest import base_params, write_corpus
+
+    from briefing import params as params_mod
+    from briefing.pipeline import prepare
+    from briefing.topics import TopicsError, topics_section
+
+    write_corpus(tmp_path / "corpus", [
+        {"text": "It is what it is. 2022.", "date": "2022-02-01", "title": "a", "outlet": "x"},
+        {"text": "Mexico and the United States met on trade.", "date": "2023-02-01", "title": "b",
+         "outlet": "y"}])
+    prepared = prepare(params_mod.validate(base_params() | {"base_dir": str(tmp_path)}))
+    with pytest.raises(TopicsError, match=r"period\(s\) '2022' have no content words"):
+        topics_section(prepared)
