@@ -31,10 +31,11 @@ def log_odds_z(y_i: np.ndarray, y_j: np.ndarray, alpha: float | np.ndarray
     a = np.broadcast_to(np.asarray(alpha, dtype=float), y_i.shape)
     a0 = a.sum()
     n_i, n_j = y_i.sum(), y_j.sum()
-    with np.errstate(divide="ignore", invalid="ignore"):  # a one-word vocabulary has no odds: NaN
+    # a one-word vocabulary has no odds, and a word unused in both groups has no prior: NaN
+    with np.errstate(divide="ignore", invalid="ignore"):
         delta = np.log(y_i + a) - np.log(n_i + a0 - y_i - a) - (np.log(y_j + a) - np.log(n_j + a0 - y_j - a))
-    var = 1.0 / (y_i + a) + 1.0 / (y_j + a)
-    return delta, var, delta / np.sqrt(var)
+        var = 1.0 / (y_i + a) + 1.0 / (y_j + a)
+        return delta, var, delta / np.sqrt(var)
 
 
 def informative_prior(pooled: np.ndarray, scale: float) -> np.ndarray:

@@ -93,8 +93,8 @@ def certainty(f: Finding) -> str:
     if f.ci_low is None or f.ci_high is None:
         return "no interval: too few articles"
     if f.ci_low > 0 or f.ci_high < 0:
-        return "the 95% interval excludes no change"
-    return "uncertain: the 95% interval includes no change"
+        return "clear: the 95% interval excludes zero"
+    return "uncertain: the 95% interval includes zero"
 
 
 def changed_table(findings: list[Finding]) -> pd.DataFrame:

@@ -24,11 +24,14 @@ def test_select_returns_all_when_fewer_than_asked():
 
 
 def test_certainty_follows_the_interval_and_the_sample():
-    assert certainty(_f("x", 1, lo=0.05, hi=0.3)) == "the 95% interval excludes no change"
-    assert certainty(_f("x", 1, lo=-0.4, hi=-0.1)) == "the 95% interval excludes no change"
+    assert certainty(_f("x", 1, lo=0.05, hi=0.3)) == "clear: the 95% interval excludes zero"
+    assert certainty(_f("x", 1, lo=-0.4, hi=-0.1)) == "clear: the 95% interval excludes zero"
     assert certainty(_f("x", 1, lo=-0.1, hi=0.3)).startswith("uncertain")
     assert certainty(_f("x", 1, lo=0.05, hi=0.3, claim_ok=False)) == "describes these articles only"
     assert certainty(_f("x", 1)) == "no interval: too few articles"
+    assert certainty(_f("x", 1, unit="z")) == "weak lean (|z| < 1.96)"
+    strong = Finding(**{**_f("x", 1, unit="z").__dict__, "change": -2.5})
+    assert certainty(strong) == "clear lean (|z| > 1.96)"
 
 
 def test_changed_table_formats_shares_as_points():
