@@ -120,11 +120,18 @@ def show(text: str) -> None:
     display(Markdown(text))
 
 
-def table(df: pd.DataFrame, caption: str | None = None, **kwargs: Any) -> None:
+MAX_ROWS = 120
+
+
+def table(df: pd.DataFrame, caption: str | None = None, max_rows: int = MAX_ROWS, **kwargs: Any) -> None:
     """Display a DataFrame as a Markdown table, with an optional caption line below it.
 
-    The caption is escaped like article text: captions often hold period or actor names."""
-    text = markdown_table(df, **kwargs)
-    if caption:
-        text += f"\n\n: {escape(caption)}"
+    The caption is escaped like article text: captions often hold period or actor names. A
+    table longer than `max_rows` shows its first rows and says so (a briefing of 10,000
+    articles must not print 10,000 rows; the full table stays in the executed notebook)."""
+    shown = df.head(max_rows)
+    text = markdown_table(shown, **kwargs)
+    note = f"First {len(shown):,} of {len(df):,} rows." if len(df) > max_rows else ""
+    if caption or note:
+        text += "\n\n: " + " ".join(escape(x) for x in (caption, note) if x)
     show(text)

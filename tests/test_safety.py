@@ -111,3 +111,14 @@ def test_injection_corpus_produces_no_active_content(tmp_path, renderer):
     assert found == []
     assert "<script>alert(" in text and "</script>" in text  # shown as text, not run
     assert "Title <img src=x onerror=alert(1)>" in text
+
+
+def test_long_tables_are_cut_and_say_so(capsys):
+    import pandas as pd
+
+    from briefing import present
+
+    present.table(pd.DataFrame({"n": range(500)}), caption="Numbers.")
+    out = capsys.readouterr().out
+    assert out.count("\n| ") == present.MAX_ROWS + 1  # header + rows shown (rule line starts "| -")
+    assert f"First {present.MAX_ROWS} of 500 rows." in out
