@@ -87,7 +87,7 @@ def markdown_table(df: pd.DataFrame, *, digits: int = 2, raw: Sequence[str] = ()
     for k, c in enumerate(cols):
         a = (align or {}).get(c) or ("right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
         width = max([*(len(w) for w in str(c).replace("_", " ").split()), *(len(r[k]) for r in body)])
-        dashes = "-" * max(3, min(60, width))
+        dashes = "-" * max(8, min(40, width))
         aligns.append(dashes + ":" if a == "right" else ":" + dashes if a == "left" else f":{dashes}:")
     rule = "| " + " | ".join(aligns) + " |"
     rows = ["| " + " | ".join(r) + " |" for r in body]

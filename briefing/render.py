@@ -157,6 +157,9 @@ def _embedded(nb: nbformat.NotebookNode, work: Path, fmt: str, meta: DocumentMet
         _run([*common, "--to", "typst", "--columns", "30", "--toc-depth", "2",
               "--variable", f"papersize={meta.paper}",
               "--variable", "header-includes=#show table: set text(size: 8pt)",
+              "--variable", "header-includes=#set table(inset: (x: 3pt, y: 4pt))",
+              # a long table must continue on the next page, not run off this one
+              "--variable", "header-includes=#show figure: set block(breakable: true)",
               "--variable", "page-numbering=1", "--variable", "fontsize=10pt",
               "--variable", "margin.x=2cm", "--variable", "margin.y=2.2cm",
               "--output", typ.name], work, "pandoc (typst)")
