@@ -7,16 +7,8 @@ from typing import Any
 
 from briefing import nltk_data
 from briefing.params import Params, from_plain, load
+from briefing.paths import find_checkout
 from briefing.pipeline import Prepared, prepare
-
-
-def project_root(start: Path | None = None) -> Path:
-    """The checkout that holds params/ and notebooks/ (walking up from `start` or the cwd)."""
-    here = (start or Path.cwd()).resolve()
-    for d in (here, *here.parents):
-        if (d / "params").is_dir() and (d / "notebooks").is_dir():
-            return d
-    return here
 
 
 def find_params(params_file: str | Path) -> Path:
@@ -24,7 +16,8 @@ def find_params(params_file: str | Path) -> Path:
     p = Path(params_file)
     if p.is_absolute() or p.exists():
         return p
-    candidate = project_root() / p
+    root = find_checkout(Path.cwd())
+    candidate = root / p if root else p
     return candidate if candidate.exists() else p
 
 

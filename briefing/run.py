@@ -26,6 +26,7 @@ from briefing.combine import DocumentMeta
 from briefing.errors import RunError
 from briefing.locking import exclusive
 from briefing.params import Params, load, slug_for
+from briefing.paths import find_checkout
 from briefing.pipeline import prepare
 from briefing.render import Renderer, choose, render
 
@@ -41,10 +42,9 @@ class RunResult:
 
 def project_root(params_path: Path) -> Path:
     """The checkout holding notebooks/: upward from the params file, then from the cwd."""
-    for start in (params_path.resolve().parent, Path.cwd().resolve()):
-        for d in (start, *start.parents):
-            if (d / "notebooks").is_dir() and any((d / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-                return d
+    root = find_checkout(params_path.parent, Path.cwd())
+    if root is not None:
+        return root
     raise RunError(f"{params_path}: no notebooks/ folder found above it or the current directory; "
                    "run from the briefing checkout", code=2)
 
