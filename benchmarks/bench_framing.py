@@ -13,13 +13,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from briefing import nltk_data
-from briefing.frames import TOKEN, FrameDetector
-from briefing.framing import framing_section
-from briefing.lexicon import lexicon_for
+from benchmarks.synthetic import write_corpus
+from briefing.corpus.prepare import prepare
+from briefing.measures import nltk_data
+from briefing.measures.frames import TOKEN, FrameDetector
+from briefing.measures.lexicon import lexicon_for
 from briefing.params import load, validate
-from briefing.pipeline import prepare
-from briefing.synthetic import write_corpus
+from briefing.sections.framing.compute import framing_section
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,7 +20,7 @@ PARAMS = ROOT / "params" / "biden-amlo-2022-vs-2023.yaml"
 def trivial_notebook_seconds(folder: Path) -> float:
     import papermill as pm
 
-    from briefing.kernel import kernel_name
+    from briefing.build.kernel import kernel_name
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("1 + 1")]
@@ -33,7 +33,7 @@ def trivial_notebook_seconds(folder: Path) -> float:
 
 
 def main() -> None:
-    from briefing.run import run_briefing
+    from briefing.build.run import run_briefing
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from briefing import vader
-from briefing.parallel import cpu_count, idle_cpus
+from briefing.compute.pool import cpu_count, idle_cpus
+from briefing.measures import vader
 
 _HERE = Path(__file__).resolve()
 _NAME = "shared/reference/vader-icwsm2014/nytEditorialSnippets_GroundTruth.txt"
@@ -67,10 +67,10 @@ def bench_scoring(texts: list[str], repeats: int = 3) -> None:
 
 
 def bench_section(n_articles: int) -> None:
+    from benchmarks.synthetic import write_corpus
     from briefing import params as params_mod
-    from briefing.pipeline import prepare
-    from briefing.sentiment import sentiment_section
-    from briefing.synthetic import write_corpus
+    from briefing.corpus.prepare import prepare
+    from briefing.sections.sentiment.compute import sentiment_section
 
     with tempfile.TemporaryDirectory() as tmp:
         write_corpus(str(Path(tmp) / "corpus.parquet"), n_articles, seed=1)

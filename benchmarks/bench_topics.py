@@ -13,11 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.synthetic import synthetic_corpus
 from briefing import params as P
-from briefing import pipeline
-from briefing import terms as T
-from briefing.synthetic import synthetic_corpus
-from briefing.topics import topics_section
+from briefing.corpus import prepare as pipeline
+from briefing.measures import terms as T
+from briefing.sections.topics.compute import topics_section
 
 
 def _prepared(n: int, where: Path) -> pipeline.Prepared:

@@ -11,7 +11,8 @@ from briefing.errors import BriefingError
 
 
 def _cmd_setup(args: argparse.Namespace) -> int:
-    from briefing import kernel, nltk_data
+    from briefing.build import kernel
+    from briefing.measures import nltk_data
 
     root = nltk_data.ensure()
     print(f"NLTK data (VADER lexicon from the vaderSentiment wheel): {root}", file=sys.stderr)
@@ -22,7 +23,7 @@ def _cmd_setup(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from briefing import params as params_mod
-    from briefing.pipeline import prepare
+    from briefing.corpus.prepare import prepare
 
     for path in args.params:
         p = params_mod.load(path)
@@ -34,7 +35,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from briefing.run import run_briefing
+    from briefing.build.run import run_briefing
 
     for path in args.params:
         out = run_briefing(path, reports_dir=args.reports, renderer=args.renderer,
@@ -45,13 +46,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from briefing.publish import cli
+    from briefing.build.publish import cli
 
     return cli(args.params, args.reports, args.quiet, args.renderer)
 
 
 def _cmd_evaluate_frames(args: argparse.Namespace) -> int:
-    from briefing.frame_eval import cli_main
+    from briefing.measures.frame_eval import cli_main
 
     return cli_main(args.rest)
 
@@ -96,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["evaluate-frames"]:  # its own parser (briefing/frame_eval.py)
-        from briefing.frame_eval import cli_main
+        from briefing.measures.frame_eval import cli_main
 
         return cli_main(argv[1:])
     parser = build_parser()

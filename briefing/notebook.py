@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from briefing import nltk_data
+from briefing.corpus.prepare import Prepared, prepare
+from briefing.files import find_checkout
+from briefing.measures import nltk_data
 from briefing.params import Params, from_plain, load
-from briefing.paths import find_checkout
-from briefing.pipeline import Prepared, prepare
 
 
 def find_params(params_file: str | Path) -> Path:

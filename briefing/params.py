@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from briefing.errors import ParamsError
-from briefing.yamlfile import read_yaml
+from briefing.files import read_yaml
 
 
 class _Strict(BaseModel):
@@ -115,7 +115,7 @@ class FramingOptions(_Strict):
     @field_validator("extra_frames")
     @classmethod
     def _frames_ok(cls, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        from briefing.lexicon import LexiconError, check_unique, parse_frame
+        from briefing.measures.lexicon import LexiconError, check_unique, parse_frame
 
         try:
             check_unique([parse_frame(e, "framing.extra_frames", i) for i, e in enumerate(entries)])

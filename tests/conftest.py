@@ -11,8 +11,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PARAMS = ROOT / "params" / "biden-amlo-2022-vs-2023.yaml"
-SEEDS = ROOT.parent / "shared" / "seeds"
-REFERENCE = ROOT.parent / "shared" / "reference"
+#: The workplace's shared, read-only data, beside the checkout (a worktree may sit one level deeper).
+SHARED = next((d / "shared" for d in ROOT.parents if (d / "shared" / "reference").is_dir()),
+              ROOT.parent / "shared")
+SEEDS = SHARED / "seeds"
+#: Published reference data, copied into the repository (tests/data/reference/README.md).
+REFERENCE = ROOT / "tests" / "data" / "reference"
 
 
 @pytest.fixture

@@ -1,0 +1,173 @@
+"""Rendering executed notebooks into one HTML and one PDF, behind one interface.
+
+Two backends: the Quarto CLI when found (`QUARTO_PATH`, else `quarto` on PATH), and an
+embedded renderer built from the engines Quarto itself uses: pandoc (pypandoc_binary wheel)
+for HTML and Markdown -> typst, and typst (typst wheel) for the PDF, no LaTeX.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefing.build.combine import DocumentMeta, combine, to_markdown
+from briefing.errors import RunError
+
+if TYPE_CHECKING:
+    import nbformat
+
+PANDOC_READER = "markdown-raw_html-raw_attribute-raw_tex"  # article text can never become markup
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """A backend that was found: its name, version and how to call it."""
+
+    name: str          # "quarto" or "embedded"
+    version: str       # "Quarto 1.6.40" or "pandoc 3.9, typst 0.15.2"
+    executable: str | None = None
+
+    def describe(self) -> str:
+        return f"{'Quarto CLI' if self.name == 'quarto' else 'embedded renderer'} ({self.version})"
+
+
+def find_quarto() -> str | None:
+    """The Quarto CLI: `QUARTO_PATH` if set (and executable), else `quarto` on PATH."""
+    env = os.environ.get("QUARTO_PATH")
+    if env:
+        return env if Path(env).is_file() and os.access(env, os.X_OK) else None
+    return shutil.which("quarto")
+
+
+def _quarto_version(exe: str) -> str:
+    try:
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60, check=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise RunError(f"quarto at {exe} does not run ({exc}); fix QUARTO_PATH or use renderer: "
+                       "embedded") from None
+    return f"Quarto {out.stdout.strip()}"
+
+
+def embedded_version() -> str:
+    import pypandoc
+    import typst
+
+    return f"pandoc {pypandoc.get_pandoc_version()}, typst {typst.__version__}"
+
+
+def choose(preference: str) -> Renderer:
+    """The backend for `preference` ("auto", "quarto" or "embedded")."""
+    if preference in ("auto", "quarto"):
+        exe = find_quarto()
+        if exe:
+            return Renderer("quarto", _quarto_version(exe), exe)
+        if preference == "quarto":
+            raise RunError("renderer: 'quarto' was asked for but no Quarto CLI was found (set "
+                           "QUARTO_PATH or put quarto on PATH; pip: briefing[quarto]), or use "
+                           "renderer: auto", code=2)
+    return Renderer("embedded", embedded_version())
+
+
+def footer_text(renderer: Renderer, params_label: str, when: datetime) -> str:
+    stamp = when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (f"::: {{.provenance}}\nRendered by the {renderer.describe()} on {stamp} from "
+            f"`{params_label}`.\n:::")
+
+
+def render(notebooks: list[Path], out_dir: Path, formats: list[str], meta: DocumentMeta,
+           renderer: Renderer, params_label: str, when: datetime | None = None) -> list[Path]:
+    """Render `notebooks` (executed, in order) into `out_dir`/briefing.{html,pdf}."""
+    when = when or datetime.now(UTC)
+    nb = combine(notebooks, meta, footer_text(renderer, params_label, when))
+    work = out_dir / "_render"
+    work.mkdir(parents=True, exist_ok=True)
+    outputs = []
+    if renderer.name == "quarto":
+        import nbformat
+
+        src = work / "briefing.ipynb"
+        nbformat.write(nb, src)
+        for fmt in formats:
+            outputs.append(_quarto(renderer.executable or "quarto", src, fmt, out_dir))
+    else:
+        for fmt in formats:
+            outputs.append(_embedded(nb, work, fmt, meta, out_dir))
+    shutil.rmtree(work, ignore_errors=True)
+    return outputs
+
+
+def _run(cmd: list[str], cwd: Path, what: str) -> None:
+    try:
+        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=1800)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise RunError(f"{what} could not run ({exc})") from None
+    if proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        tail = detail[-1] if detail else f"exit code {proc.returncode}"
+        raise RunError(f"{what} failed: {tail}")
+
+
+def _quarto(exe: str, src: Path, fmt: str, out_dir: Path) -> Path:
+    target = "typst" if fmt == "pdf" else "html"
+    name = f"briefing.{fmt}"
+    _run([exe, "render", src.name, "--to", target, "--no-execute", "--output", name],
+         src.parent, f"quarto render --to {target}")
+    produced = src.parent / name
+    if not produced.is_file():
+        raise RunError(f"quarto render --to {target} produced no {name}")
+    final = out_dir / name
+    os.replace(produced, final)
+    return final
+
+
+def _embedded(nb: nbformat.NotebookNode, work: Path, fmt: str, meta: DocumentMeta,
+              out_dir: Path) -> Path:
+    import pypandoc
+
+    pandoc = pypandoc.get_pandoc_path()
+    fig_format = "svg"
+    md = to_markdown(nb, work / f"figures-{fmt}", fig_format)
+    src = work / f"briefing-{fmt}.md"
+    src.write_text(md, encoding="utf-8")
+    common = [pandoc, src.name, "--from", PANDOC_READER, "--standalone", "--toc",
+              "--metadata", f"title={meta.title}", "--metadata", f"date={meta.date}",
+              "--metadata", f"lang={meta.lang}"]
+    if meta.subtitle:
+        common += ["--metadata", f"subtitle={meta.subtitle}"]
+    final = out_dir / f"briefing.{fmt}"
+    if fmt == "html":
+        css = work / "briefing.css"
+        css.write_text(resources.files("briefing").joinpath("resources/briefing.css").read_text("utf-8"),
+                       encoding="utf-8")
+        out = work / "briefing.html"
+        _run([*common, "--to", "html5", "--embed-resources", "--css", css.name,
+              "--toc-depth", "2", "--output", out.name], work, "pandoc (HTML)")
+    else:
+        import typst
+
+        typ = work / "briefing.typ"
+        # --columns small: every pipe table gets relative column widths (from its dashes) and wraps
+        # inside the page instead of overflowing it.
+        _run([*common, "--to", "typst", "--columns", "30", "--toc-depth", "2",
+              "--variable", f"papersize={meta.paper}",
+              "--variable", "header-includes=#show table: set text(size: 8pt)",
+              "--variable", "header-includes=#set table(inset: (x: 3pt, y: 4pt))",
+              # a long table must continue on the next page, not run off this one
+              "--variable", "header-includes=#show figure: set block(breakable: true)",
+              "--variable", "page-numbering=1", "--variable", "fontsize=10pt",
+              "--variable", "margin.x=2cm", "--variable", "margin.y=2.2cm",
+              "--output", typ.name], work, "pandoc (typst)")
+        out = work / "briefing.pdf"
+        try:
+            typst.compile(str(typ), output=str(out), root=str(work))
+        except Exception as exc:  # noqa: BLE001 - typst raises its own error types
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise RunError(f"typst could not compile the PDF: {first}") from None
+    os.replace(out, final)
+    return final

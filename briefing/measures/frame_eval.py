@@ -1,0 +1,161 @@
+"""How well the cue lexicons find frames: precision, recall and F1 against labelled sentences.
+
+`briefing evaluate-frames FILE` reads a CSV or JSONL with `text` and `frames` (frame ids or
+names, separated by ';' or '|' in CSV, or a list in JSONL) and an optional `split` column, and
+prints per-frame and micro/macro scores. Lines of a CSV starting with '#' are comments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from briefing.errors import BriefingError, ParamsError
+from briefing.files import CHECKOUT
+from briefing.measures.frames import detect_frames
+from briefing.measures.lexicon import Lexicon, combine, lexicon_for, load_lexicon
+
+#: The shipped labelled set (130 sentences, fixed tune/test split).
+LABELLED = CHECKOUT / "tests" / "data" / "frames_labelled.csv"
+
+
+@dataclass
+class Scores:
+    """Per-frame table (frame, name, support, predicted, tp, precision, recall, f1) and averages."""
+
+    per_frame: pd.DataFrame
+    micro: dict[str, float]
+    macro: dict[str, float]
+    n_sentences: int
+    unscored: list[str] = field(default_factory=list)  # labels the lexicon has no frame for
+    unlabelled: list[str] = field(default_factory=list)  # lexicon frames no row is labelled with
+
+
+def _split_labels(value: object) -> list[str]:
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    return [p.strip() for p in str(value).replace("|", ";").split(";") if p.strip()]
+
+
+def load_labelled(path: str | Path) -> pd.DataFrame:
+    """A table of text, frames (list of labels) and split ('' when the file has none)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ParamsError(f"{path}: labelled file not found; give a CSV or JSONL with text and frames")
+    raw = path.read_text(encoding="utf-8")
+    if path.suffix.lower() in (".jsonl", ".json"):
+        try:
+            records = [json.loads(line) for line in raw.splitlines() if line.strip()]
+        except json.JSONDecodeError as exc:
+            raise ParamsError(f"{path}: line {exc.lineno}: not valid JSON") from None
+        df = pd.DataFrame(records)
+    else:
+        body = "\n".join(line for line in raw.splitlines() if not line.startswith("#"))
+        df = pd.DataFrame(list(csv.DictReader(io.StringIO(body))))
+    for col in ("text", "frames"):
+        if col not in df.columns:
+            raise ParamsError(f"{path}: no {col!r} column; the file needs text and frames")
+    df["frames"] = df["frames"].map(_split_labels)
+    df["split"] = df["split"].fillna("").astype(str) if "split" in df else ""
+    return df.reset_index(drop=True)
+
+
+def evaluate(lexicon: Lexicon, labelled: pd.DataFrame) -> Scores:
+    """Score the lexicon on every frame that the labels use and the lexicon has."""
+    gold, unscored = [], set()
+    for labels in labelled["frames"]:
+        ids = set()
+        for lab in labels:
+            fid = lexicon.lookup(lab)
+            if fid is None:
+                unscored.add(lab)
+            else:
+                ids.add(fid)
+        gold.append(ids)
+    pred = detect_frames(lexicon, labelled["text"].astype(str))
+    used = [f for f in lexicon.ids if any(f in g for g in gold)]
+    rows = []
+    for f in used:
+        tp = sum(f in g and f in p for g, p in zip(gold, pred, strict=True))
+        support = sum(f in g for g in gold)
+        predicted = sum(f in p for p in pred)
+        rows.append((f, lexicon.names()[f], support, predicted, tp, *_prf(tp, predicted, support)))
+    table = pd.DataFrame(rows, columns=["frame", "name", "support", "predicted", "tp", "precision", "recall",
+                                        "f1"])
+    tp, pr, sp = (int(table[c].sum()) for c in ("tp", "predicted", "support"))
+    micro = dict(zip(("precision", "recall", "f1"), _prf(tp, pr, sp), strict=True))
+    macro = {c: float(table[c].mean()) if len(table) else 0.0 for c in ("precision", "recall", "f1")}
+    unlabelled = [lexicon.names()[f] for f in lexicon.ids if f not in used]
+    return Scores(table, micro, macro, len(labelled), sorted(unscored), unlabelled)
+
+
+def _prf(tp: int, predicted: int, support: int) -> tuple[float, float, float]:
+    p = tp / predicted if predicted else 0.0
+    r = tp / support if support else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def format_scores(scores: Scores, title: str) -> str:
+    t = scores.per_frame
+    lines = [title, f"{'frame':<48} {'support':>7} {'pred':>5} {'P':>5} {'R':>5} {'F1':>5}"]
+    for r in t.itertuples(index=False):
+        lines.append(f"{r.name[:48]:<48} {r.support:>7} {r.predicted:>5} {r.precision:>5.2f} "
+                     f"{r.recall:>5.2f} {r.f1:>5.2f}")
+    for label, avg in (("micro average", scores.micro), ("macro average", scores.macro)):
+        lines.append(f"{label:<48} {int(t['support'].sum()):>7} {int(t['predicted'].sum()):>5} "
+                     f"{avg['precision']:>5.2f} {avg['recall']:>5.2f} {avg['f1']:>5.2f}")
+    if scores.unscored:
+        lines.append(f"labels with no frame in the lexicon (not scored): {', '.join(scores.unscored)}")
+    if scores.unlabelled:
+        lines.append(f"frames no sentence is labelled with (not scored): {', '.join(scores.unlabelled)}")
+    return "\n".join(lines)
+
+
+def _lexicon(args: argparse.Namespace) -> Lexicon:
+    if args.params:
+        from briefing.params import load
+
+        return lexicon_for(load(args.params))
+    base = load_lexicon(args.lexicon)
+    return combine(base, args.extra or [])
+
+
+def cli_main(argv: list[str]) -> int:
+    """`briefing evaluate-frames FILE [--lexicon YAML] [--extra YAML...] [--params YAML] [--split S]`."""
+    ap = argparse.ArgumentParser(prog="briefing evaluate-frames",
+                                 description="Precision, recall and F1 of frame lexicons on labelled text.")
+    ap.add_argument("file", nargs="?", default=str(LABELLED),
+                    help="CSV or JSONL with text and frames (default: the shipped labelled set)")
+    ap.add_argument("--lexicon", help="lexicon YAML (default: data/lexicons/policy_frames.yaml)")
+    ap.add_argument("--extra", action="append", help="another lexicon YAML whose frames are added")
+    ap.add_argument("--params", help="use the lexicon of this params file (with its extra frames)")
+    ap.add_argument("--split", default=None,
+                    help="score only rows of this split (default: each split, then all rows)")
+    args = ap.parse_args(argv)
+    try:
+        lexicon = _lexicon(args)
+        data = load_labelled(args.file)
+        splits = [args.split] if args.split else sorted(s for s in data["split"].unique() if s) + ["all"]
+        for s in splits:
+            part = data if s == "all" else data[data["split"] == s]
+            if part.empty:
+                raise ParamsError(f"{args.file}: no rows with split {s!r}")
+            print(format_scores(evaluate(lexicon, part), f"{args.file} [{s}: {len(part)} sentences]"))
+            print()
+    except BriefingError as exc:
+        print(f"briefing evaluate-frames: error: {exc}", file=sys.stderr)
+        return exc.code
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(cli_main(sys.argv[1:]))

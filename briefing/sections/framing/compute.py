@@ -1,0 +1,183 @@
+"""The framing section: through which frames was the relationship covered in each period?
+
+Entry function: `framing_section(prepared) -> FramingResult`. Frames and cues come from the
+lexicon (`briefing/measures/lexicon.py`), detection from `briefing/measures/frames.py`,
+statistics from `briefing/measures/stats.py`; prose and findings are written in `prose.py`,
+figures drawn in `figures.py`, display tables built in `tables.py`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from briefing.corpus.prepare import Prepared
+from briefing.measures.actors import ActorMatcher
+from briefing.measures.frame_eval import LABELLED, evaluate, load_labelled
+from briefing.measures.frames import FrameDetector
+from briefing.measures.lexicon import lexicon_for, load_lexicon
+from briefing.measures.stats import bootstrap_ratio_diff, compare_counts
+from briefing.sections.framing.prose import example, findings, prose, quote
+from briefing.sections.framing.result import MIN_DOCUMENTS, FramingResult
+
+_CUES_KEPT = 40  # one-period cue terms kept per period in the table
+
+
+def framing_section(prepared: Prepared) -> FramingResult:
+    """Detect frames in every sentence and measure how their shares changed between periods."""
+    params = prepared.params
+    opts = params.framing
+    lexicon = lexicon_for(params)
+    names = lexicon.names()
+    det = FrameDetector(lexicon)
+    sents = prepared.sentences
+    hits = det.hits(sents)
+    has = det.matrix(sents, hits)
+    periods = prepared.period_names
+    docs = prepared.documents
+    frames = pd.DataFrame([(f.id, f.name, f.definition, len(f.cues)) for f in lexicon.frames],
+                          columns=["frame", "name", "definition", "cues"])
+
+    # per-document counts: sentences carrying each frame, and sentences
+    by_doc = has.groupby(sents["doc_id"]).sum().reindex(docs["id"], fill_value=0)
+    n_by_doc = sents.groupby("doc_id").size().reindex(docs["id"], fill_value=0)
+    doc_period = pd.Series(docs["period"].astype(str).to_numpy(), index=docs["id"])
+
+    rows = []
+    for p in periods:
+        ids = doc_period.index[doc_period == p]
+        n_s, n_d = int(n_by_doc[ids].sum()), len(ids)
+        for f in lexicon.ids:
+            k_s, k_d = int(by_doc.loc[ids, f].sum()), int((by_doc.loc[ids, f] > 0).sum())
+            rows.append((p, f, names[f], n_s, k_s, k_s / n_s if n_s else np.nan, n_d, k_d,
+                         k_d / n_d if n_d else np.nan))
+    shares = pd.DataFrame(rows, columns=["period", "frame", "name", "sentences", "with_frame", "share",
+                                         "documents", "docs_with", "doc_share"])
+    n_docs = docs.groupby("period", observed=False).size().reindex(periods, fill_value=0)
+    small = bool(n_docs.min() < MIN_DOCUMENTS)
+
+    comp = _comparisons(prepared, shares, by_doc, n_by_doc, doc_period, small)
+    top = opts.top
+    rising = comp[comp["change"] > 0].sort_values("change", ascending=False).groupby(
+        ["period_a", "period_b"], sort=False).head(top).reset_index(drop=True)
+    falling = comp[comp["change"] < 0].sort_values("change").groupby(
+        ["period_a", "period_b"], sort=False).head(top).reset_index(drop=True)
+    with_period = hits.join(sents[["period", "outlet", "date", "text"]], on="row")
+    one = _one_period(prepared, shares, with_period, names)
+    actors = _actor_table(prepared, has, names)
+    evidence = _evidence(comp, with_period, periods, top, opts.evidence_sentences)
+    result = FramingResult(frames=frames, hits=hits, shares=shares, comparisons=comp,
+                           rising=rising, falling=falling, one_period=one, actors=actors, evidence=evidence,
+                           quality=lexicon_quality(), prose="", lexicon_version=lexicon.version,
+                           small_sample=small, level=opts.level, period_names=periods)
+    result.findings = findings(result)
+    result.prose = prose(result, n_docs, hits, len(sents), has)
+    return result
+
+
+def _comparisons(prepared: Prepared, shares: pd.DataFrame, by_doc: pd.DataFrame, n_by_doc: pd.Series,
+                 doc_period: pd.Series, small: bool) -> pd.DataFrame:
+    opts = prepared.params.framing
+    rng = np.random.default_rng(opts.seed)
+    s = shares.set_index(["period", "frame"])
+    out = []
+    for a, b in prepared.comparisons():
+        ia, ib = doc_period.index[doc_period == a], doc_period.index[doc_period == b]
+        low, high = bootstrap_ratio_diff(by_doc.loc[ia].to_numpy(), n_by_doc[ia].to_numpy(),
+                                         by_doc.loc[ib].to_numpy(), n_by_doc[ib].to_numpy(),
+                                         rounds=opts.bootstrap_rounds, level=opts.level, seed=rng)
+        claim_ok = min(len(ia), len(ib)) >= MIN_DOCUMENTS
+        for j, f in enumerate(by_doc.columns):
+            ra, rb = s.loc[(a, f)], s.loc[(b, f)]
+            t = compare_counts(int(ra.with_frame), int(ra.sentences), int(rb.with_frame), int(rb.sentences))
+            out.append({
+                "period_a": a, "period_b": b, "frame": f, "name": ra["name"],
+                "with_a": int(ra.with_frame), "sentences_a": int(ra.sentences),
+                "with_b": int(rb.with_frame), "sentences_b": int(rb.sentences),
+                "share_a": ra.share, "share_b": rb.share, "change": rb.share - ra.share,
+                # below MIN_DOCUMENTS a bootstrap over so few documents is not shown (see the prose)
+                "ci_low": low[j] if claim_ok else np.nan, "ci_high": high[j] if claim_ok else np.nan,
+                "doc_share_a": ra.doc_share, "doc_share_b": rb.doc_share,
+                "test": t.test if claim_ok else "", "p_value": t.p_value if claim_ok else np.nan,
+                "claim_ok": claim_ok,
+            })
+    comp = pd.DataFrame(out)
+    comp["abs_change"] = comp["change"].abs()
+    return comp
+
+
+def _one_period(prepared: Prepared, shares: pd.DataFrame, hits: pd.DataFrame, names: dict[str, str]
+                ) -> pd.DataFrame:
+    """Frames, and cue terms (per frame), found in one period of a comparison and not in the other."""
+    counts = shares.set_index(["period", "frame"])["with_frame"]
+    rows = []
+    for a, b in prepared.comparisons():
+        for here, there in ((a, b), (b, a)):
+            for f in names:
+                if counts[(here, f)] > 0 and counts[(there, f)] == 0:
+                    g = hits[(hits["period"] == here) & (hits["frame"] == f)]
+                    rows.append((a, b, here, "frame", f, names[f], "", int(counts[(here, f)]), example(g)))
+            h_here = hits[hits["period"] == here]
+            only = h_here[~h_here["cue"].isin(set(hits.loc[hits["period"] == there, "cue"]))]
+            ranked = (only.groupby(["frame", "cue"], sort=False)["row"].nunique().reset_index(name="n")
+                      .sort_values("n", ascending=False, kind="stable").head(_CUES_KEPT))
+            for f, cue, n in ranked.itertuples(index=False):
+                g = only[(only["cue"] == cue) & (only["frame"] == f)]
+                rows.append((a, b, here, "cue", f, names[f], cue.lstrip("="), int(n), example(g)))
+    return pd.DataFrame(rows, columns=["period_a", "period_b", "only_in", "kind", "frame", "name", "cue",
+                                       "sentences", "example"])
+
+
+def _actor_table(prepared: Prepared, has: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Per period, actor and frame: of the sentences naming the actor, how many carry the frame."""
+    actors = prepared.params.actors
+    cols = ["period", "actor", "frame", "name", "actor_sentences", "with_frame", "share"]
+    if not actors:
+        return pd.DataFrame(columns=cols)
+    mention = ActorMatcher(actors).table(prepared.sentences)
+    period = prepared.sentences["period"].astype(str)
+    rows = []
+    for p in prepared.period_names:
+        in_p = period == p
+        for a in mention.columns:
+            sel = in_p & mention[a]
+            n = int(sel.sum())
+            for f in has.columns:
+                k = int((has[f] & sel).sum())
+                rows.append((p, a, f, names[f], n, k, k / n if n else np.nan))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _evidence(comp: pd.DataFrame, hits: pd.DataFrame, periods: list[str], top: int, per: int
+              ) -> pd.DataFrame:
+    """For the frames that changed most, up to `per` sentences per period, cue words in bold."""
+    order = comp.sort_values("abs_change", ascending=False, kind="stable").drop_duplicates("frame")
+    chosen = order.loc[order["abs_change"] > 0, ["frame", "name"]].head(top)
+    rows = []
+    for f, name in chosen.itertuples(index=False):
+        g = hits[hits["frame"] == f]
+        for p in periods:
+            gp = g[g["period"] == p]
+            ranked = gp.groupby("row").size().sort_values(ascending=False, kind="stable").head(per)
+            for r in ranked.index:
+                h = gp[gp["row"] == r]
+                first = h.iloc[0]
+                spans = list(h[["start", "end"]].itertuples(index=False, name=None))
+                cues = ", ".join(dict.fromkeys(c.lstrip("=") for c in h["cue"]))
+                rows.append((f, name, p, first["doc_id"], int(first["sentence"]), first["outlet"],
+                             first["date"], cues, quote(first, spans)))
+    return pd.DataFrame(rows, columns=["frame", "name", "period", "doc_id", "sentence", "outlet", "date",
+                                       "cues", "markdown"])
+
+
+
+def lexicon_quality() -> pd.DataFrame:
+    """Scores of the shipped lexicon on the held-out (test) and tune splits of the shipped labelled
+    sentences: how far its frame decisions can be trusted."""
+    data = load_labelled(LABELLED)
+    rows = []
+    for split in ("test", "tune"):
+        sc = evaluate(load_lexicon(), data[data["split"] == split])
+        for avg, d in (("micro", sc.micro), ("macro", sc.macro)):
+            rows.append((f"{split} ({sc.n_sentences} sentences)", avg, d["precision"], d["recall"], d["f1"]))
+    return pd.DataFrame(rows, columns=["split", "average", "precision", "recall", "F1"])

@@ -1,0 +1,95 @@
+"""Section 1, the corpus overview: what was read, per period, and what cleaning set aside."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from briefing.corpus.prepare import Prepared
+from briefing.present import escape, fmt_number
+
+
+@dataclass
+class Overview:
+    """Tables and prose of the corpus overview."""
+
+    by_period: pd.DataFrame   # period, documents, sentences, words, outlets, first, last
+    articles: pd.DataFrame    # period, date, outlet, title, words, sentences, url
+    outlets: pd.DataFrame     # outlet x period document counts
+    removed: pd.DataFrame     # the cleaning log, with outlet and title
+    shared_outlets: list[str]
+    prose: str
+
+
+def outlet_overlap(prepared: Prepared) -> list[str]:
+    """Outlets that appear in every period (empty: periods differ by source as well as time)."""
+    sets = [set(g["outlet"]) for _, g in prepared.documents.groupby("period", observed=False)]
+    return sorted(set.intersection(*sets)) if sets else []
+
+
+def corpus_overview(prepared: Prepared) -> Overview:
+    """Documents, sentences and words per period, outlets, date ranges, articles, cleaning log."""
+    docs = prepared.documents
+    by_period = (
+        docs.groupby("period", observed=False)
+        .agg(documents=("id", "size"), sentences=("sentences", "sum"), words=("words", "sum"),
+             outlets=("outlet", "nunique"), first=("date", "min"), last=("date", "max"))
+        .reset_index()
+    )
+    by_period["period"] = by_period["period"].astype(str)
+    articles = docs[["period", "date", "outlet", "title", "words", "sentences", "url"]].copy()
+    articles["period"] = articles["period"].astype(str)
+    articles["url"] = articles["url"].fillna("")
+    if not articles["url"].str.len().any():
+        articles = articles.drop(columns=["url"])
+    outlets = pd.crosstab(docs["outlet"], docs["period"]).reset_index()
+    outlets.columns = [str(c) for c in outlets.columns]
+    removed = prepared.removed.merge(docs[["id", "outlet", "title"]], left_on="doc_id",
+                                     right_on="id", how="left").drop(columns=["id"])
+    shared = outlet_overlap(prepared)
+    return Overview(by_period, articles, outlets, removed, shared, _prose(prepared, by_period, shared))
+
+
+def _prose(prepared: Prepared, by_period: pd.DataFrame, shared: list[str]) -> str:
+    parts = []
+    counts = ", ".join(
+        f"{fmt_number(int(r.documents))} article{'s' * (r.documents != 1)} in {escape(r.period)} "
+        f"({fmt_number(int(r.sentences))} sentences, {fmt_number(int(r.words))} words)"
+        for r in by_period.itertuples()
+    )
+    parts.append(f"The briefing reads {counts}.")
+    docs = prepared.documents
+    if not shared:
+        per = "; ".join(
+            f"{escape(p)}: {', '.join(escape(o) for o in sorted(g['outlet'].unique()))}"
+            for p, g in docs.groupby("period", observed=False)
+        )
+        parts.append(
+            f"**The periods share no outlet** ({per}), so differences between periods may "
+            "reflect the outlets as much as the time."
+        )
+    else:
+        parts.append(f"Outlets present in every period: {', '.join(escape(o) for o in shared)}.")
+    smallest = int(by_period["documents"].min())
+    if smallest < 5:
+        parts.append(
+            f"With {fmt_number(smallest)} article{'s' * (smallest != 1)} in the smallest period, "
+            "the numbers describe these articles only and support no claim about the coverage "
+            "at large."
+        )
+    n_removed = len(prepared.removed)
+    parts.append(
+        f"Cleaning set aside {fmt_number(n_removed)} line{'s' * (n_removed != 1)} of web "
+        "boilerplate (promo headlines, calls to action, captions, navigation), listed below."
+    )
+    if prepared.empty is not None and len(prepared.empty):
+        titles = "; ".join(escape(t) for t in prepared.empty["title"])
+        parts.append(f"{fmt_number(len(prepared.empty))} article(s) had nothing left after cleaning "
+                     f"and are left out: {titles}.")
+    if len(prepared.outside):
+        parts.append(
+            f"{fmt_number(len(prepared.outside))} article(s) in the corpus fall outside every "
+            "period and are left out."
+        )
+    return " ".join(parts)

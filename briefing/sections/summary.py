@@ -1,0 +1,148 @@
+"""The executive summary: three to six key findings and a "what changed" table, from the sections.
+
+Nothing here is hand-written: every finding is a `Finding` that a section computed, and the
+wording of certainty comes from its interval and from whether the sample supports a claim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from briefing.corpus.prepare import Prepared
+from briefing.present import escape, fmt_number
+from briefing.sections.findings import Finding
+from briefing.sections.overview import outlet_overlap
+
+SECTIONS = ("sentiment", "framing", "topics")
+HEADINGS = {"sentiment": "Sentiment", "framing": "Framing", "topics": "Topics"}
+
+
+@dataclass
+class Summary:
+    """What the first page says."""
+
+    key_findings: list[str]     # Markdown, one sentence each
+    changed: pd.DataFrame       # measure, section, periods, values, change, interval, certainty
+    context: str                # Markdown: what was read, and the caveats that bound every claim
+
+
+def gather(prepared: Prepared) -> list[Finding]:
+    """Every section's findings, computed from the prepared corpus (the sections' entry points)."""
+    from briefing.sections.framing.compute import framing_section
+    from briefing.sections.sentiment.compute import sentiment_section
+    from briefing.sections.topics.compute import topics_section
+
+    findings: list[Finding] = []
+    for entry in (sentiment_section, framing_section, topics_section):
+        findings.extend(entry(prepared).findings)
+    return findings
+
+
+def select(findings: list[Finding], most: int = 6) -> list[Finding]:
+    """The most notable findings, taken in turn from each section so no section crowds out the rest."""
+    order = lambda f: (not f.headline, -f.weight)  # noqa: E731 - the section's overall measure first
+    by_section = {s: sorted([f for f in findings if f.section == s], key=order) for s in SECTIONS}
+    others = sorted([f for f in findings if f.section not in SECTIONS], key=lambda f: -f.weight)
+    if others:
+        by_section["other"] = others
+    by_section = {s: [f for f in items if f.change or f.headline] for s, items in by_section.items()}
+    chosen: list[Finding] = []
+    rank = 0
+    while len(chosen) < most and any(rank < len(v) for v in by_section.values()):
+        for items in by_section.values():
+            if rank < len(items) and len(chosen) < most:
+                chosen.append(items[rank])
+        rank += 1
+    return chosen
+
+
+def _is_share(f: Finding) -> bool:
+    return "share" in f.unit
+
+
+def fmt_value(f: Finding, value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{100 * value:.1f}%" if _is_share(f) else fmt_number(value, 3)
+
+
+def fmt_change(f: Finding, value: float | None) -> str:
+    if value is None:
+        return "–"
+    if _is_share(f):
+        return f"{100 * value:+.1f} points".replace("-", "−")
+    return f"{value:+.3f}".replace("-", "−")
+
+
+def interval(f: Finding) -> str:
+    if f.ci_low is None or f.ci_high is None:
+        return "–"
+    if _is_share(f):
+        return f"{100 * f.ci_low:+.1f} to {100 * f.ci_high:+.1f} points".replace("-", "−")
+    return f"{f.ci_low:+.3f} to {f.ci_high:+.3f}".replace("-", "−")
+
+
+def certainty(f: Finding) -> str:
+    """How sure the finding is, in words that follow its interval and sample."""
+    if not f.claim_ok:
+        return "describes these articles only"
+    if f.unit == "z" and f.change is not None:  # distinctive terms: a z-score, not an interval
+        return "clear lean (|z| > 1.96)" if abs(f.change) > 1.96 else "weak lean (|z| < 1.96)"
+    if f.ci_low is None or f.ci_high is None:
+        return "no interval: too few articles"
+    if f.ci_low > 0 or f.ci_high < 0:
+        return "clear: the 95% interval excludes zero"
+    return "uncertain: the 95% interval includes zero"
+
+
+def changed_table(findings: list[Finding]) -> pd.DataFrame:
+    rows = [{
+        "section": HEADINGS.get(f.section, f.section),
+        "measure": f.measure if _is_share(f) or not f.unit or f.unit in f.measure
+        else f"{f.measure} ({f.unit})",
+        "period A": f.period_a, "period B": f.period_b,
+        "A": fmt_value(f, f.value_a), "B": fmt_value(f, f.value_b),
+        "change": fmt_change(f, f.change), "95% interval": interval(f), "how sure": certainty(f),
+    } for f in findings]
+    return pd.DataFrame(rows, columns=["section", "measure", "period A", "period B", "A", "B", "change",
+                                       "95% interval", "how sure"])
+
+
+def context(prepared: Prepared) -> str:
+    docs = prepared.documents
+    counts = docs.groupby("period", observed=False).size()
+    read = ", ".join(f"{fmt_number(int(n))} in {escape(p)}" for p, n in counts.items())
+    parts = [f"This briefing compares news coverage across {len(counts)} periods: "
+             f"{fmt_number(len(docs))} articles ({read})."]
+    if int(counts.min()) < 5:
+        parts.append(f"**With {fmt_number(int(counts.min()))} article(s) in the smallest period, every "
+                     "number below describes these articles only and supports no claim about the "
+                     "coverage at large.**")
+    if not outlet_overlap(prepared):
+        per = "; ".join(f"{escape(p)}: {', '.join(escape(o) for o in sorted(g['outlet'].unique()))}"
+                        for p, g in docs.groupby("period", observed=False))
+        parts.append(f"**The periods come from different outlets** ({per}), so a difference between "
+                     "periods may reflect the outlets as much as the time.")
+    return " ".join(parts)
+
+
+def executive_summary(prepared: Prepared, findings: list[Finding] | None = None,
+                      most: int = 6, per_section: int = 4) -> Summary:
+    """Key findings (three to six, each with its number and how sure it is) and the table of the
+    `per_section` most notable non-zero changes of each section."""
+    findings = gather(prepared) if findings is None else findings
+    chosen = select(findings, most)
+    key = []
+    for f in chosen:
+        ref = HEADINGS.get(f.section)
+        link = f" ([{ref}](#{ref.lower()}))" if ref else ""
+        says_so = "articles only" in f.sentence or "describes them only" in f.sentence
+        tag = "" if says_so else f" *{certainty(f).capitalize()}.*"
+        key.append(f"{f.sentence}{tag}{link}")
+    shown = [f for f in select(findings, most=per_section * len(SECTIONS)) if f.change]
+    table = changed_table(sorted(shown, key=lambda f: (SECTIONS.index(f.section)
+                                                       if f.section in SECTIONS else 9,
+                                                       not f.headline, -f.weight)))
+    return Summary(key, table, context(prepared))

@@ -1,0 +1,180 @@
+"""The topics section: distinctive words, new and vanished terms, NMF topics, vocabulary divergence.
+
+Entry function: `topics_section(prepared) -> TopicsResult`. The unit of the topic model is the
+paragraph (a small corpus still has enough of them); intervals resample documents when every
+period has at least `MIN_DOCS` of them, otherwise paragraphs within the articles (which shows
+within-article variation only, and is labelled so).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from briefing.corpus.prepare import Prepared
+from briefing.errors import BriefingError
+from briefing.measures import terms as T
+from briefing.measures import topic_model as M
+from briefing.measures.fightin_words import distinctive_terms
+from briefing.sections.topics.prose import findings, prose
+from briefing.sections.topics.result import MIN_DOCS, Pair, TopicsResult
+
+_ACRONYM = re.compile(r"[A-Z.]{2,8}")
+
+def _inside(term: str, name: str) -> bool:
+    return f" {term} " in f" {name.lower()} "
+
+
+def _one_period_only(dist: pd.DataFrame, names: pd.DataFrame, a: str, b: str, min_count: int,
+                     totals: tuple[float, float]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Terms and names used in b but never in a (new) and in a but never in b (vanished).
+
+    A word or phrase that is itself a name ("china"), or part of a one-period name used at least
+    as often ("francisco" in "San Francisco"), is listed as the name only.
+    """
+    name_keys = set(names["key"])
+    out = []
+    for here, there, n in (("count_b", "count_a", totals[1]), ("count_a", "count_b", totals[0])):
+        lv_here, lv_there = (b, a) if here == "count_b" else (a, b)
+        nm = names[(names[lv_there] == 0) & (names[lv_here] >= min_count)]
+        t = dist[(dist[there] == 0) & (dist[here] >= min_count) & ~dist["term"].isin(name_keys)]
+        covered = [any(_inside(term, name) and c_name >= c for name, c_name in zip(nm["name"], nm[lv_here],
+                                                                                     strict=True))
+                   for term, c in zip(t["term"], t[here], strict=True)]
+        t = t[~np.array(covered, dtype=bool)]
+        kind = np.where(t["term"].str.contains(" "), "phrase", "word")
+        rows = pd.concat([pd.DataFrame({"item": t["term"], "kind": kind, "count": t[here]}),
+                          pd.DataFrame({"item": nm["name"], "kind": "name", "count": nm[lv_here]})])
+        rows["per10k"] = 1e4 * rows["count"] / max(n, 1.0)
+        # among equal counts: multi-word names, acronyms, single-word names, phrases, words
+        item = rows["item"].astype(str).to_numpy()
+        kinds = rows["kind"].astype(str).to_numpy()
+        multi = np.array([" " in i for i in item], dtype=bool)
+        acronym = np.array([bool(_ACRONYM.fullmatch(i)) for i in item], dtype=bool)
+        rows["_k"] = np.select([kinds == "phrase", kinds == "word", multi, acronym], [3, 4, 0, 1], 2)
+        rows = rows.sort_values(["count", "_k", "item"], ascending=[False, True, True])
+        out.append(rows.drop(columns="_k").reset_index(drop=True))
+    return out[0], out[1]
+
+
+def _prevalence(model: M.TopicModel, paras: pd.DataFrame, levels: list[str], unit: str, rounds: int,
+                rng: np.random.Generator, labels: list[str]) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    share, ok = M.shares(model.weights)
+    rows, boots = [], {}
+    units = paras["doc_id"] if unit == "document" else paras["doc_id"] + "#" + paras["paragraph"].astype(str)
+    for lv in levels:
+        sel = ok & (paras["period"].astype(str) == lv).to_numpy()
+        est, boot = M.bootstrap_means(share[sel], units.to_numpy()[sel], rounds, rng)
+        boots[lv] = boot
+        lo, hi = np.nanpercentile(boot, [2.5, 97.5], axis=0) if sel.any() else (est, est)
+        for t in range(share.shape[1]):
+            rows.append({"topic": t + 1, "label": labels[t], "period": lv, "share": est[t],
+                         "ci_low": lo[t], "ci_high": hi[t], "paragraphs": int(sel.sum())})
+    return pd.DataFrame(rows), boots
+
+
+def _changes(prev: pd.DataFrame, boots: dict[str, np.ndarray], pairs: list[Pair], labels: list[str],
+             small: bool) -> pd.DataFrame:
+    rows = []
+    for a, b in pairs:
+        diff = boots[b] - boots[a]
+        lo, hi = np.nanpercentile(diff, [2.5, 97.5], axis=0)
+        for t, label in enumerate(labels):
+            sa = prev[(prev.period == a) & (prev.topic == t + 1)]["share"].iat[0]
+            sb = prev[(prev.period == b) & (prev.topic == t + 1)]["share"].iat[0]
+            clear = lo[t] > 0 or hi[t] < 0
+            reading = ("rose" if sb > sa else "faded") if clear else "no clear change"
+            rows.append({"comparison": f"{a} → {b}", "period_a": a, "period_b": b, "topic": t + 1,
+                         "label": label, "share_a": sa, "share_b": sb, "change": sb - sa,
+                         "ci_low": lo[t], "ci_high": hi[t], "reading": reading})
+    return pd.DataFrame(rows)
+
+
+def _divergence(x_uni, paras: pd.DataFrame, vocab: np.ndarray, pairs: list[Pair], unit: str, rounds: int,
+                rng: np.random.Generator, top: int) -> tuple[pd.DataFrame, dict[Pair, pd.DataFrame]]:
+    rows, contrib = [], {}
+    unit_ids = paras["doc_id"] if unit == "document" else paras.index.astype(str)
+    for a, b in pairs:
+        sel = paras["period"].astype(str).isin([a, b]).to_numpy()
+        sub = paras[sel]
+        codes, uniq = pd.factorize(unit_ids[sel])
+        ind = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
+                                shape=(len(uniq), len(codes)))
+        per_unit = (ind @ x_uni[sel]).tocsr()
+        unit_period = pd.Series(sub["period"].astype(str).to_numpy()).groupby(codes).first()
+        is_a = (unit_period == a).to_numpy()
+        ya = np.asarray(per_unit[is_a].sum(axis=0), float).ravel()
+        yb = np.asarray(per_unit[~is_a].sum(axis=0), float).ravel()
+        parts = M.js_terms(ya, yb)
+        js = float(parts.sum())
+        chance = M.random_split_js(per_unit, int(is_a.sum()), rounds, rng)
+        lo, hi = np.nanpercentile(chance, [2.5, 97.5])
+        rows.append({"comparison": f"{a} → {b}", "period_a": a, "period_b": b, "js": js,
+                     "chance_mean": float(np.nanmean(chance)), "chance_low": lo, "chance_high": hi,
+                     "share_splits_above": float(np.mean(chance >= js)), "units": unit,
+                     "units_a": int(is_a.sum()), "units_b": int((~is_a).sum()), "words_a": int(ya.sum()),
+                     "words_b": int(yb.sum())})
+        order = np.argsort(-parts)[:top]
+        contrib[(a, b)] = pd.DataFrame({
+            "word": vocab[order], "contribution": parts[order], "share_of_js": parts[order] / max(js, 1e-300),
+            "per10k_a": 1e4 * ya[order] / max(ya.sum(), 1), "per10k_b": 1e4 * yb[order] / max(yb.sum(), 1),
+        })
+        table = contrib[(a, b)]
+        table["leans_to"] = np.where(table["per10k_b"] > table["per10k_a"], b, a)
+    return pd.DataFrame(rows), contrib
+
+
+class TopicsError(BriefingError):
+    """The corpus gives the topics section nothing to compare."""
+
+
+def topics_section(prepared: Prepared) -> TopicsResult:
+    """Distinctive and new terms per comparison, NMF topics with prevalence, vocabulary divergence."""
+    opts = prepared.params.topics
+    levels = prepared.period_names
+    pairs = prepared.comparisons()
+    stop = T.stop_words(opts.extra_stop_words)
+    docs_per = prepared.documents.groupby("period", observed=False).size()
+    small = int(docs_per.min()) < MIN_DOCS
+    unit = "paragraph" if small else "document"
+    rng = np.random.default_rng(opts.seed)
+
+    paras = T.paragraphs(prepared.sentences)
+    x, vocab = T.count_matrix(paras["text"], stop, opts.max_ngram)
+    by_period = T.group_sums(x, paras["period"], levels) if len(vocab) else None
+    empty = [p for i, p in enumerate(levels) if by_period is None or by_period[i].sum() == 0]
+    if empty:
+        raise TopicsError(f"topics: period(s) {', '.join(map(repr, empty))} have no content words once "
+                          "stop words and numbers are left out, so vocabularies cannot be compared; "
+                          "check the corpus text or topics.extra_stop_words")
+    names = T.name_counts(prepared.sentences, levels, stop)
+    distinctive, name_z, new, vanished = {}, {}, {}, {}
+    for a, b in pairs:
+        ia, ib = levels.index(a), levels.index(b)
+        dist = distinctive_terms(vocab, by_period[ia], by_period[ib], prior_scale=opts.prior_scale,
+                                 min_count=opts.min_count)
+        distinctive[(a, b)] = dist
+        name_z[(a, b)] = distinctive_terms(names["name"].to_numpy(), names[a].to_numpy(), names[b].to_numpy(),
+                                           prior_scale=opts.prior_scale, min_count=opts.min_count)
+        new[(a, b)], vanished[(a, b)] = _one_period_only(
+            dist, names, a, b, opts.min_count, (by_period[ia].sum(), by_period[ib].sum()))
+
+    model = M.fit_topics(x, vocab, n_topics=opts.n_topics, low=opts.topic_range[0], high=opts.topic_range[1],
+                         min_paragraphs=opts.min_paragraphs, seed=opts.seed)
+    topics = M.topic_table(model, paras)
+    labels = topics["label"].tolist()
+    prevalence, boots = _prevalence(model, paras, levels, unit, opts.bootstrap_rounds, rng, labels)
+    change = _changes(prevalence, boots, pairs, labels, small)
+
+    uni = np.flatnonzero([" " not in t for t in vocab])
+    divergence, contrib = _divergence(x[:, uni], paras, vocab[uni], pairs, unit, opts.split_rounds, rng,
+                                      opts.top_terms)
+    result = TopicsResult(pairs, distinctive, name_z, new, vanished, topics, model.choice, prevalence, change,
+                          divergence, contrib, unit, small, prose="", top_terms=opts.top_terms)
+    result.prose = prose(result, prepared)
+    result.findings = findings(result)
+    return result
+

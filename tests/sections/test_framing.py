@@ -1,0 +1,326 @@
+"""Framing: lexicon files, cue matching, per-period shares, evidence, prose, and measured quality."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from conftest import ROOT
+
+from briefing.corpus.prepare import prepare
+from briefing.errors import ParamsError
+from briefing.measures import nltk_data
+from briefing.measures.frame_eval import LABELLED, cli_main, evaluate, load_labelled
+from briefing.measures.frames import FrameDetector
+from briefing.measures.lexicon import Lexicon, LexiconError, load_lexicon, parse_frame
+from briefing.measures.stats import bootstrap_ratio_diff, compare_counts
+from briefing.params import load, validate
+from briefing.sections.framing import figures, framing_section
+
+#: Floors set after measuring (test split: micro F1 0.64, macro F1 0.64; tune split: 0.86 / 0.88).
+TEST_SPLIT_MICRO_F1_FLOOR = 0.60
+TEST_SPLIT_MACRO_F1_FLOOR = 0.60
+TUNE_SPLIT_MICRO_F1_FLOOR = 0.80
+
+
+def lex(*frames: tuple[str, list[str]]) -> Lexicon:
+    return Lexicon([parse_frame({"name": n, "definition": f"{n} things.", "cues": c}, "<test>", i)
+                    for i, (n, c) in enumerate(frames)], version="t")
+
+
+def hits_of(detector: FrameDetector, text: str) -> list[tuple[str, str, str]]:
+    return [(f, cue, text[s:e]) for f, cue, s, e in detector.detect(text)]
+
+
+# --- matching -------------------------------------------------------------------------------------
+
+def test_cues_match_word_stems_case_insensitively():
+    det = FrameDetector(lex(("Economic", ["tariff", "invest"])))
+    found = hits_of(det, "New TARIFFS hit investors; Investment fell.")
+    assert [m for _, _, m in found] == ["TARIFFS", "Investment"]
+    assert all(f == "economic" for f, _, _ in found)
+
+
+def test_multi_word_cues_match_across_spaces_and_hyphens_but_not_punctuation():
+    det = FrameDetector(lex(("Trade", ["supply chain"])))
+    assert [m for _, _, m in hits_of(det, "Supply chains and a supply-chain crunch.")] == [
+        "Supply chains", "supply-chain"]
+    assert hits_of(det, "Short of supply, chain stores closed.") == []
+
+
+def test_cues_match_whole_words_only():
+    det = FrameDetector(lex(("Economic", ["tax"]), ("Security", ["war", "arms"])))
+    assert hits_of(det, "A taxi driver was warned about the firearms syntax.") == []
+    assert [m for _, _, m in hits_of(det, "The war tax, paid in arms.")] == ["war", "tax", "arms"]
+
+
+def test_exact_cues_are_not_stemmed():
+    det = FrameDetector(lex(("Security", ["=arms"])))
+    assert [m for _, _, m in hits_of(det, "Arms sales rose.")] == ["Arms"]
+    assert hits_of(det, "He raised an arm.") == []
+
+
+def test_accents_do_not_matter_on_either_side():
+    det = FrameDetector(lex(("Leaders", ["López Obrador", "migracion"])))
+    found = [m for _, _, m in hits_of(det, "Lopez Obrador spoke on migración; LÓPEZ OBRADOR left.")]
+    assert found == ["Lopez Obrador", "migración", "LÓPEZ OBRADOR"]
+
+
+def test_spans_point_at_the_cue_words_and_the_longest_cue_wins_within_a_frame():
+    det = FrameDetector(lex(("Security", ["security", "border security"]), ("Migration", ["border"])))
+    text = "Officials discussed border security."
+    found = det.detect(text)
+    assert {(f, text[s:e]) for f, _, s, e in found} == {("security", "border security"),
+                                                       ("migration", "border")}
+
+
+def test_a_sentence_carries_several_frames_and_negation_keeps_them():
+    det = FrameDetector(lex(("Economic", ["tariff"]), ("Security", ["troops"])))
+    assert det.frames_of("There will be no tariffs and no troops.") == {"economic", "security"}
+
+
+def test_each_distinct_word_is_stemmed_once():
+    det = FrameDetector(lex(("Economic", ["tariff"])))
+    base = det.stem_calls
+    sentences = pd.DataFrame({"doc_id": "d", "sentence": range(200),
+                              "text": ["Tariffs rose and tariffs fell again."] * 200})
+    hits = det.hits(sentences)
+    assert len(hits) == 400
+    assert det.stem_calls - base == det.vocabulary_size == 5  # tariffs, rose, and, fell, again
+    det.hits(pd.concat([sentences] * 3))
+    assert det.stem_calls - base == 5
+
+
+# --- lexicon files --------------------------------------------------------------------------------
+
+def write_lexicon(tmp_path: Path, frames: list, name: str = "bad.yaml", **top) -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump({"version": "1", "source": "test", **top, "frames": frames}), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("frames", "expected"), [
+    ([{"name": "Economic", "cues": ["tax"]}], "missing definition"),
+    ([{"name": "Economic", "definition": "Money.", "cues": []}], "empty cue list"),
+    ([{"name": "Economic", "definition": "Money."}], "empty cue list"),
+    ([{"name": "Economic", "definition": "Money.", "cues": ["tax"]},
+      {"name": "economic", "definition": "More money.", "cues": ["price"]}], "duplicate frame"),
+])
+def test_bad_lexicon_files_fail_with_one_line_naming_file_and_frame(tmp_path, frames, expected):
+    path = write_lexicon(tmp_path, frames)
+    with pytest.raises(ParamsError) as err:
+        load_lexicon(path)
+    msg = str(err.value)
+    assert isinstance(err.value, LexiconError)
+    assert "\n" not in msg and expected in msg and str(path) in msg and "'economic'" in msg.lower()
+
+
+def test_lexicon_without_version_or_source_is_refused(tmp_path):
+    path = tmp_path / "nover.yaml"
+    path.write_text(yaml.safe_dump({"frames": [{"name": "A", "definition": "a", "cues": ["a"]}]}), "utf-8")
+    with pytest.raises(LexiconError, match="missing version"):
+        load_lexicon(path)
+
+
+def test_shipped_lexicon_has_the_15_codebook_frames_with_definitions_and_cues():
+    lexicon = load_lexicon()
+    assert len(lexicon.frames) == 15
+    assert lexicon.frames[-1].name == "Other" and lexicon.version
+    assert all(f.definition and f.cues for f in lexicon.frames)
+
+
+def test_params_extra_frame_problems_name_the_frame(tmp_path):
+    base = yaml.safe_load((ROOT / "params" / "biden-amlo-2022-vs-2023.yaml").read_text("utf-8"))
+    base["framing"] = {"extra_frames": [{"name": "Migration", "definition": "People moving.", "cues": []}]}
+    with pytest.raises(ParamsError, match=r"framing\.extra_frames: .*'Migration': empty cue list"):
+        validate(base, "p.yaml")
+    base["framing"] = {"extra_frames": [{"name": "Economic", "definition": "Dup.", "cues": ["x"]}]}
+    params = validate({**base, "corpus": str(ROOT / "data" / "corpus" / "biden-amlo")}, "p.yaml")
+    with pytest.raises(LexiconError, match="'Economic': duplicate frame"):
+        framing_section(prepare(params))
+
+
+# --- shares on a synthetic corpus with known answers -----------------------------------------------
+
+FRAMES = [{"name": "Economic", "definition": "Money.", "cues": ["tariff"]},
+          {"name": "Security", "definition": "Threats.", "cues": ["troops"]},
+          {"name": "Health", "definition": "Illness.", "cues": ["vaccine"]}]
+PERIODS = [("A", "2021-01-01", "2021-12-31"), ("B", "2022-01-01", "2022-12-31"),
+           ("C", "2023-01-01", "2023-12-31")]
+
+
+def build_corpus(tmp_path: Path, plan: dict[str, list[list[str]]]) -> tuple[Path, dict]:
+    """plan: period -> documents -> the frame cue of each sentence ('' for none). Returns the
+    corpus file and the expected sentence counts per period and frame."""
+    starts = {p: s for p, s, _ in PERIODS}
+    rows, expected = [], {}
+    for p, docs in plan.items():
+        for d, cues in enumerate(docs):
+            sents = [f"Officials met about {c or 'the weather'} in city {d} today." for c in cues]
+            rows.append({"id": f"{p}-{d}", "title": f"Doc {p}{d}", "outlet": "Wire", "date": starts[p],
+                         "text": " ".join(sents)})
+            for c in cues:
+                expected.setdefault(p, {}).setdefault(c, 0)
+                expected[p][c] += 1
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    return path, expected
+
+
+def prepared_for(tmp_path: Path, plan: dict, **framing) -> tuple:
+    nltk_data.ensure()
+    corpus, expected = build_corpus(tmp_path, plan)
+    write_lexicon(tmp_path, FRAMES, name="lex.yaml")
+    params = validate({
+        "title": "t", "corpus": corpus.name, "base_dir": str(tmp_path),
+        "periods": [{"name": n, "start": s, "end": e} for n, s, e in PERIODS if n in plan],
+        "actors": [{"name": "Officials"}],
+        "framing": {"lexicon": "lex.yaml", "bootstrap_rounds": 200, **framing},
+    })
+    return prepare(params), expected
+
+
+def test_per_period_shares_match_the_constructed_corpus(tmp_path):
+    rng = np.random.default_rng(3)
+    cues = ["tariff", "troops", "vaccine", ""]
+    plan = {p: [list(rng.choice(cues, size=rng.integers(2, 6), p=w)) for _ in range(6)]
+            for p, w in (("A", [0.5, 0.1, 0.2, 0.2]), ("B", [0.1, 0.6, 0.1, 0.2]))}
+    prepared, expected = prepared_for(tmp_path, plan)
+    res = framing_section(prepared)
+    s = res.shares.set_index(["period", "frame"])
+    for p, docs in plan.items():
+        total = sum(len(d) for d in docs)
+        for frame, cue in (("economic", "tariff"), ("security", "troops"), ("health", "vaccine")):
+            k = expected[p].get(cue, 0)
+            assert s.loc[(p, frame), "with_frame"] == k
+            assert s.loc[(p, frame), "share"] == pytest.approx(k / total)
+            assert s.loc[(p, frame), "docs_with"] == sum(cue in d for d in docs)
+    c = res.comparisons.set_index("frame")
+    assert c.loc["security", "change"] == pytest.approx(s.loc[("B", "security"), "share"]
+                                                        - s.loc[("A", "security"), "share"])
+    assert c.loc["security", "ci_low"] <= c.loc["security", "change"] <= c.loc["security", "ci_high"]
+    assert bool(c.loc["security", "claim_ok"]) and c.loc["security", "test"] in ("chi-square", "Fisher exact")
+    assert res.rising["frame"].iloc[0] == c["change"].idxmax()
+    assert res.falling["frame"].iloc[0] == c["change"].idxmin()
+    assert "these articles only" not in res.prose
+    top = c["abs_change"].idxmax()
+    assert f"**{res.names()[top]}**" in res.prose
+    assert {f.measure for f in res.findings} >= {"share of sentences with the Security frame"}
+
+
+def test_three_periods_compare_consecutive_pairs_and_first_with_last(tmp_path):
+    plan = {"A": [["tariff", ""]], "B": [["troops", "tariff"]], "C": [["troops", "troops", ""]]}
+    prepared, _ = prepared_for(tmp_path, plan)
+    res = framing_section(prepared)
+    pairs = set(zip(res.comparisons["period_a"], res.comparisons["period_b"], strict=True))
+    assert pairs == {("A", "B"), ("B", "C"), ("A", "C")}
+    one = res.one_period
+    # Economic is in A and B but not C; Security in B and C but not A
+    a_vs_c = one[(one["kind"] == "frame") & (one["period_a"] == "A") & (one["period_b"] == "C")]
+    assert set(a_vs_c["frame"]) == {"economic", "security"}
+    assert "Only in A" in res.prose and "Only in C" in res.prose
+
+
+def test_small_periods_say_so_and_show_no_interval_or_test(tmp_path):
+    prepared, _ = prepared_for(tmp_path, {"A": [["tariff", "troops"]], "B": [["troops", ""]]})
+    res = framing_section(prepared)
+    assert "these articles only" in res.prose and "support no claim" in res.prose
+    assert res.comparisons["ci_low"].isna().all() and res.comparisons["p_value"].isna().all()
+    assert not any(f.claim_ok for f in res.findings)
+
+
+def test_evidence_bolds_cues_and_escapes_untrusted_text(tmp_path):
+    nltk_data.ensure()
+    plan = {"A": [["tariff"]], "B": [["troops"]]}
+    corpus, _ = build_corpus(tmp_path, plan)
+    rows = [json.loads(x) for x in corpus.read_text("utf-8").splitlines()]
+    rows[1]["text"] = "<script>alert(1)</script> The troops [moved](javascript:x) north today."
+    corpus.write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    write_lexicon(tmp_path, FRAMES, name="lex.yaml")
+    params = validate({"title": "t", "corpus": corpus.name, "base_dir": str(tmp_path),
+                       "periods": [{"name": n, "start": s, "end": e} for n, s, e in PERIODS[:2]],
+                       "framing": {"lexicon": "lex.yaml"}})
+    res = framing_section(prepare(params))
+    md = " ".join(res.evidence["markdown"])
+    assert "**troops**" in md and "<script>" not in md and "](javascript" not in md
+    assert "Wire" in md
+
+
+def test_figures_are_built(tmp_path):
+    prepared, _ = prepared_for(tmp_path, {"A": [["tariff", "troops"]], "B": [["troops", ""]]})
+    res = framing_section(prepared)
+    assert len(figures.shares_figure(res).axes) == 1
+    assert len(figures.actors_figure(res).axes) == 2
+
+
+# --- the seed corpus -----------------------------------------------------------------------------
+
+def test_seed_corpus_frames_in_both_periods_and_what_is_in_one_only():
+    nltk_data.ensure()
+    res = framing_section(prepare(load(ROOT / "params" / "biden-amlo-2022-vs-2023.yaml")))
+    s = res.shares.set_index(["period", "frame"])["with_frame"]
+    for frame in ("security", "crime", "migration"):
+        assert s[("2022", frame)] > 0 and s[("2023", frame)] > 0
+    only23 = res.one_period[res.one_period["only_in"] == "2023"]
+    assert {"sanctions", "struck a deal"} <= set(only23["cue"])
+    examples = " ".join(only23["example"])
+    assert "China" in examples and "Cuba" in examples
+    assert "Only in 2023" in res.prose and "these articles only" in res.prose
+
+
+# --- statistics ----------------------------------------------------------------------------------
+
+def test_bootstrap_interval_covers_the_estimate_and_needs_two_documents():
+    rng = np.random.default_rng(0)
+    den_a, den_b = rng.integers(5, 20, 30), rng.integers(5, 20, 40)
+    num_a, num_b = rng.binomial(den_a, 0.2)[:, None], rng.binomial(den_b, 0.5)[:, None]
+    low, high = bootstrap_ratio_diff(num_a, den_a, num_b, den_b, rounds=500, seed=1)
+    est = num_b.sum() / den_b.sum() - num_a.sum() / den_a.sum()
+    assert low[0] < est < high[0] and low[0] > 0
+    low, high = bootstrap_ratio_diff(num_a[:1], den_a[:1], num_b, den_b, rounds=200)
+    assert np.isnan(low).all() and np.isnan(high).all()
+
+
+def test_count_test_uses_fisher_when_expected_counts_are_small():
+    assert compare_counts(1, 10, 6, 10).test == "Fisher exact"
+    big = compare_counts(40, 200, 90, 200)
+    assert big.test == "chi-square" and big.p_value < 0.001
+    assert compare_counts(0, 10, 0, 12).test == ""
+
+
+# --- measured quality on the hand-labelled set ----------------------------------------------------
+
+def test_labelled_set_is_large_varied_and_split():
+    data = load_labelled(LABELLED)
+    assert len(data) >= 100 and set(data["split"]) == {"tune", "test"}
+    assert data["text"].is_unique
+    assert (data["split"] == "test").sum() >= 50
+    used = {f for labels in data["frames"] for f in labels}
+    assert used == set(load_lexicon().ids)
+
+
+def test_lexicon_scores_on_the_held_out_split_stay_above_the_floor():
+    data = load_labelled(LABELLED)
+    test = evaluate(load_lexicon(), data[data["split"] == "test"])
+    tune = evaluate(load_lexicon(), data[data["split"] == "tune"])
+    assert test.micro["f1"] >= TEST_SPLIT_MICRO_F1_FLOOR
+    assert test.macro["f1"] >= TEST_SPLIT_MACRO_F1_FLOOR
+    assert tune.micro["f1"] >= TUNE_SPLIT_MICRO_F1_FLOOR
+    assert not test.unscored
+
+
+def test_evaluate_frames_command_reads_jsonl_and_reports_scores(tmp_path, capsys):
+    path = tmp_path / "mine.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in [
+        {"text": "Tariffs on steel rose.", "frames": ["Economic"]},
+        {"text": "Troops crossed the border.", "frames": ["security", "Border"]},
+    ]), "utf-8")
+    assert cli_main([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Economic" in out and "micro average" in out and "not scored): Border" in out
+    assert cli_main([str(tmp_path / "missing.csv")]) == 2
+    assert "not found" in capsys.readouterr().err

@@ -1,0 +1,243 @@
+"""The sentiment section on small synthetic corpora whose answers are known."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from briefing import params as params_mod
+from briefing.corpus.prepare import prepare
+from briefing.measures import stats
+from briefing.measures.actors import ActorMatcher
+from briefing.measures.vader import score_texts
+from briefing.params import Actor, SentimentOptions
+from briefing.sections.sentiment import figures
+from briefing.sections.sentiment.compute import actor_mentions, sentiment_section
+
+POSITIVE = "The talks were wonderful and friendly."
+NEGATIVE = "The talks were terrible and hostile."
+NEUTRAL = "The talks were held on a Tuesday."
+PERIODS = [{"name": "2022", "start": "2022-01-01", "end": "2022-12-31"},
+           {"name": "2023", "start": "2023-01-01", "end": "2023-12-31"}]
+
+
+def make_prepared(tmp_path: Path, docs: list[tuple[str, str, str]], **extra):
+    """docs: (date, outlet, text) triples -> Prepared (via a parquet corpus in tmp_path)."""
+    rows = [{"id": f"d{i:03d}", "title": f"Report {i}", "outlet": o, "date": d, "url": "", "text": t}
+            for i, (d, o, t) in enumerate(docs)]
+    pd.DataFrame(rows).to_parquet(tmp_path / "corpus.parquet")
+    data = {"title": "Test", "corpus": "corpus.parquet", "periods": PERIODS, "base_dir": str(tmp_path),
+            "actors": [{"name": "Biden", "aliases": ["Joe Biden"]},
+                       {"name": "López Obrador", "aliases": ["AMLO"]}, {"name": "Mexico"}]}
+    data.update(extra)
+    return prepare(params_mod.validate(data))
+
+
+def article(n: int, main: str, other: str = NEUTRAL) -> str:
+    return " ".join([main] * 3 + [f"Officials met {n} times.", other])
+
+
+def test_compound_matches_nltk_for_the_sentence_table(tmp_path):
+    prep = make_prepared(tmp_path, [("2022-03-01", "A", article(1, POSITIVE)),
+                                    ("2023-03-01", "A", article(2, NEGATIVE))])
+    res = sentiment_section(prep)
+    from briefing.measures.vader import analyzer
+    expected = [analyzer().polarity_scores(t)["compound"] for t in res.sentences["text"]]
+    np.testing.assert_allclose(res.sentences["compound"], expected, atol=1e-9)
+    doc = res.documents.set_index("doc_id").loc["d000"]
+    mine = res.sentences[res.sentences["doc_id"] == "d000"]["compound"]
+    assert doc["compound"] == pytest.approx(mine.mean())
+    assert doc["share_positive"] + doc["share_neutral"] + doc["share_negative"] == pytest.approx(1)
+
+
+def test_clear_shift_is_worded_as_more_negative_with_its_interval(tmp_path):
+    docs = [(f"2022-0{1 + i % 9}-10", "A", article(i, POSITIVE)) for i in range(8)]
+    docs += [(f"2023-0{1 + i % 9}-10", "A", article(i, NEGATIVE)) for i in range(8)]
+    res = sentiment_section(make_prepared(tmp_path, docs))
+    row = res.comparisons.iloc[0]
+    assert row["difference"] < 0 and row["ci_high"] < 0 and row["claim_ok"]
+    assert row["p_value"] < 0.01
+    assert "Coverage in 2023 was more negative than in 2022" in res.prose
+    assert "95% CI" in res.prose and "Small sample" not in res.prose
+    assert res.findings[0].claim_ok and res.findings[0].change < 0
+
+
+def test_no_clear_shift_is_worded_as_not_clearly_different(tmp_path):
+    texts = [POSITIVE, NEGATIVE, NEUTRAL, POSITIVE, NEGATIVE, NEUTRAL, POSITIVE, NEGATIVE]
+    docs = [(f"2022-0{1 + i}-10", "A", article(i, t)) for i, t in enumerate(texts)]
+    docs += [(f"2023-0{1 + i}-10", "A", article(i, t)) for i, t in enumerate(reversed(texts))]
+    res = sentiment_section(make_prepared(tmp_path, docs))
+    row = res.comparisons.iloc[0]
+    assert row["ci_low"] < 0 < row["ci_high"]
+    assert "not clearly warmer or colder" in res.prose
+    assert "more negative than" not in res.prose.split("Toward")[0]
+
+
+def test_positive_shift_is_worded_as_more_positive(tmp_path):
+    docs = [(f"2022-0{1 + i}-10", "A", article(i, NEGATIVE)) for i in range(6)]
+    docs += [(f"2023-0{1 + i}-10", "A", article(i, POSITIVE)) for i in range(6)]
+    res = sentiment_section(make_prepared(tmp_path, docs))
+    assert res.comparisons.iloc[0]["ci_low"] > 0
+    assert "Coverage in 2023 was more positive than in 2022" in res.prose
+
+
+def test_one_document_per_period_says_small_sample_and_shows_no_p_value(tmp_path):
+    prep = make_prepared(tmp_path, [("2022-03-01", "Outlet One", article(1, POSITIVE)),
+                                    ("2023-03-01", "Outlet Two", article(2, NEGATIVE))])
+    res = sentiment_section(prep)
+    row = res.comparisons.iloc[0]
+    assert np.isnan(row["p_value"]) and np.isnan(row["ci_low"]) and not row["claim_ok"]
+    assert "support no claim about the coverage at large" in res.prose
+    assert "p =" not in res.prose and "degenerate" in res.prose
+    assert "variation within each article only" in res.prose
+    assert "share no outlet" in res.outlet_note and "Outlet One" in res.outlet_note
+    assert not res.findings[0].claim_ok
+
+
+def test_within_outlet_shift_is_zero_when_the_raw_shift_is_outlet_mix(tmp_path):
+    # Outlet Warm is always positive, Outlet Cold always negative; only their mix changes.
+    docs = [(f"2022-0{1 + i % 9}-10", "Warm", article(i, POSITIVE)) for i in range(8)]
+    docs += [(f"2022-0{1 + i}-11", "Cold", article(i, NEGATIVE)) for i in range(2)]
+    docs += [(f"2023-0{1 + i}-10", "Warm", article(i, POSITIVE)) for i in range(2)]
+    docs += [(f"2023-0{1 + i % 9}-11", "Cold", article(i, NEGATIVE)) for i in range(8)]
+    res = sentiment_section(make_prepared(tmp_path, docs))
+    row = res.comparisons.iloc[0]
+    assert row["difference"] < -0.3
+    assert row["within_outlet_shift"] == pytest.approx(0, abs=1e-12)
+    assert row["shared_outlets"] == 2
+    assert "change in which outlets were sampled" in res.outlet_note
+
+
+def test_actor_sentences_are_scored_per_period_with_pairs(tmp_path):
+    a = "Joe Biden praised the wonderful talks. Lopez Obrador was angry. Biden and AMLO met in New Mexico."
+    b = "Biden criticized the terrible talks. López Obrador was happy. Biden and AMLO met in Mexico."
+    res = sentiment_section(make_prepared(tmp_path, [("2022-05-01", "A", a), ("2023-05-01", "A", b)]))
+    act = res.actors.set_index(["target", "period"])
+    assert act.loc[("Biden", "2022"), "sentences"] == 2
+    assert act.loc[("Biden", "2022"), "mean"] > 0 > act.loc[("Biden", "2023"), "mean"]
+    assert act.loc[("López Obrador", "2022"), "mean"] < 0 < act.loc[("López Obrador", "2023"), "mean"]
+    assert act.loc[("Mexico", "2022"), "sentences"] == 0  # "New Mexico" is not Mexico
+    assert act.loc[("Biden + López Obrador", "2023"), "sentences"] == 1
+    assert "sentences about López Obrador were more positive in 2023" in res.prose
+    ev = res.actor_evidence.set_index(["target", "period"])
+    assert ev.loc[("Biden", "2022"), "text"] in (a.split(". ")[0] + ".", a.split(". ")[2])
+
+
+def test_actor_matching_aliases_accents_whole_words():
+    m = ActorMatcher([Actor(name="López Obrador", aliases=["AMLO"]), Actor(name="Mexico")])
+    assert m.mentions("LOPEZ OBRADOR spoke") == ["López Obrador"]
+    assert m.mentions("AMLO spoke") == ["López Obrador"]
+    assert m.mentions("Amlotex shares rose") == []
+    assert m.mentions("He flew to New Mexico") == []
+    assert m.mentions("He flew to México") == ["Mexico"]
+    asked = ActorMatcher([Actor(name="Mexico", exclude=[])])
+    assert asked.mentions("He flew to New Mexico") == ["Mexico"]
+
+
+def test_pronoun_attribution_is_off_by_default_and_explicit_when_on():
+    sents = pd.DataFrame({"doc_id": ["d"] * 3, "paragraph": [0, 0, 0],
+                          "text": ["Biden arrived.", "He was happy.", "The weather was fine."]})
+    m = ActorMatcher([Actor(name="Biden")])
+    off, _ = actor_mentions(sents, m)
+    assert off["Biden"].tolist() == [True, False, False]
+    on, carried = actor_mentions(sents, m, attribute_pronouns=True)
+    assert on["Biden"].tolist() == [True, True, False] and carried.tolist() == ["", "Biden", ""]
+
+
+def test_bootstrap_is_reproducible_under_a_seed():
+    rng = np.random.default_rng(1)
+    v, g = rng.normal(size=200), rng.integers(0, 30, size=200)
+    assert stats.bootstrap_mean_ci(v, g, 500, seed=7) == stats.bootstrap_mean_ci(v, g, 500, seed=7)
+    assert stats.bootstrap_mean_ci(v, g, 500, seed=7) != stats.bootstrap_mean_ci(v, g, 500, seed=8)
+    d1 = stats.bootstrap_diff_ci(v[:100], v[100:] + 1, g[:100], g[100:], 500, seed=3)
+    assert d1 == stats.bootstrap_diff_ci(v[:100], v[100:] + 1, g[:100], g[100:], 500, seed=3)
+    assert d1[1] < 1 < d1[2]
+    p = stats.permutation_pvalue(v[:100], v[100:] + 1, rounds=500, seed=3)
+    assert p == stats.permutation_pvalue(v[:100], v[100:] + 1, rounds=500, seed=3) and p < 0.01
+
+
+def test_bootstrap_of_one_group_gives_no_interval():
+    mean, lo, hi = stats.bootstrap_mean_ci([0.1, 0.5, 0.3], ["a", "a", "a"], 200, seed=1)
+    assert mean == pytest.approx(0.3) and np.isnan(lo) and np.isnan(hi)
+
+
+def test_section_runs_end_to_end_without_network(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("network access attempted during the sentiment section")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    from briefing.measures import vader
+    vader.analyzer.cache_clear()
+    vader.scorer.cache_clear()
+    docs = [(f"2022-0{1 + i}-10", "A", article(i, POSITIVE, "Biden smiled.")) for i in range(3)]
+    docs += [(f"2023-0{1 + i}-10", "A", article(i, NEGATIVE, "Biden frowned.")) for i in range(3)]
+    res = sentiment_section(make_prepared(tmp_path, docs))
+    assert len(res.sentences) and res.prose
+    for fig in (figures.distribution(res), figures.actors(res)):
+        assert fig is not None
+    assert score_texts(["good"])["compound"].iloc[0] > 0
+
+
+def test_figures_draw_and_by_date_needs_ten_documents(tmp_path):
+    docs = [(f"2022-{1 + i % 12:02d}-10", "A", article(i, POSITIVE)) for i in range(12)]
+    docs += [(f"2023-0{1 + i}-10", "A", article(i, NEGATIVE)) for i in range(3)]
+    res = sentiment_section(make_prepared(tmp_path, docs))
+    assert figures.by_date(res) is not None and res.by_date_note == ""
+    small = sentiment_section(make_prepared(tmp_path, docs[:2] + docs[-2:]))
+    assert figures.by_date(small) is None and "10 or more" in small.by_date_note
+
+
+def test_options_choose_actors_and_thresholds(tmp_path):
+    docs = [("2022-03-01", "A", article(1, POSITIVE)), ("2023-03-01", "A", article(2, NEGATIVE))]
+    prep = make_prepared(tmp_path, docs, sentiment={"actors": ["Mexico"], "positive_threshold": 0.99})
+    res = sentiment_section(prep)
+    assert set(res.actors["target"]) == {"Mexico"}
+    assert (res.sentences["tone"] == "positive").sum() == 0
+    assert SentimentOptions().attribute_pronouns is False
+
+
+def test_actor_matching_in_a_process_pool_equals_in_process():
+    from functools import partial
+
+    from briefing.compute.pool import map_chunks
+    from briefing.sections.sentiment.compute import _match_chunk
+    actors = (Actor(name="Biden"), Actor(name="Mexico"))
+    texts = ["Biden went to Mexico.", "New Mexico voted.", "Nothing here.", "BIDEN spoke."] * 10
+    assert map_chunks(partial(_match_chunk, actors), texts, workers=2, min_items=5) == \
+        _match_chunk(actors, texts)
+
+
+def test_permutation_pvalue_agrees_with_scipy_for_ungrouped_values():
+    from scipy.stats import permutation_test
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(0, 1, 30), rng.normal(0.45, 1, 30)
+    ref = permutation_test((a, b), lambda x, y: np.mean(y) - np.mean(x), n_resamples=20000,
+                           alternative="two-sided", random_state=1).pvalue
+    ours = stats.permutation_pvalue(a, b, rounds=20000, seed=1)
+    assert abs(ours - ref) < 0.02
+    assert stats.permutation_pvalue(a, a.copy(), rounds=200, seed=1) == 1.0
+
+
+def test_three_periods_compare_consecutive_pairs_and_first_against_last(tmp_path):
+    periods = PERIODS + [{"name": "2024", "start": "2024-01-01", "end": "2024-12-31"}]
+    docs = [(f"{y}-0{1 + i}-10", "A", article(i, t)) for y, t in (("2022", POSITIVE), ("2023", NEUTRAL),
+                                                                   ("2024", NEGATIVE)) for i in range(5)]
+    prep = make_prepared(tmp_path, docs, periods=periods, sentiment={"evidence_sentences": 1})
+    res = sentiment_section(prep)
+    pairs = list(zip(res.comparisons["period_a"], res.comparisons["period_b"], strict=True))
+    assert pairs == [("2022", "2023"), ("2023", "2024"), ("2022", "2024")]
+    assert (res.comparisons["difference"] < 0).all()
+    assert res.extremes.groupby(["period", "which"]).size().max() == 1
+
+
+def test_thresholds_must_be_ordered():
+    from briefing.errors import ParamsError
+    with pytest.raises(ParamsError, match="negative_threshold"):
+        params_mod.validate({"title": "t", "corpus": "c", "periods": PERIODS,
+                             "sentiment": {"negative_threshold": 0.2, "positive_threshold": 0.1}})
