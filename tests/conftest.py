@@ -19,6 +19,14 @@ SEEDS = SHARED / "seeds"
 REFERENCE = ROOT / "tests" / "data" / "reference"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests keep the per-document cache in a temporary folder, never in the checkout's reports/."""
+    import os
+
+    os.environ["BRIEFING_CACHE_DIR"] = str(tmp_path_factory.mktemp("briefing-cache"))
+
+
 @pytest.fixture
 def root() -> Path:
     return ROOT

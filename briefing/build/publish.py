@@ -20,14 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from briefing import __version__
-from briefing.corpus.load import corpus_hash, load_corpus
-from briefing.errors import BriefingError
 from briefing.build.locking import exclusive
-from briefing.params import Params, load, slug_for
+from briefing.corpus.load import corpus_hash, load_corpus
 from briefing.corpus.prepare import assign_periods
+from briefing.errors import BriefingError
 from briefing.files import PACKAGE
+from briefing.params import Params, load, slug_for
 
-FILES = ("briefing.html", "briefing.pdf", "manifest.json")
+FILES = ("briefing.html", "briefing.pdf", "briefing-data.zip", "manifest.json")
 
 
 @dataclass

@@ -1,20 +1,21 @@
-"""`briefing run`: execute the notebooks with papermill, render, then move the briefing into place.
+"""`briefing run`: prepare the corpus, execute the notebooks, render, move the briefing into place.
 
 Everything is built in a temporary folder beside the target and swapped in at the end, so a
 failed run leaves the previous briefing untouched; a failing notebook is kept, partly
-executed, under reports/_failed/<slug>/ for debugging.
+executed, under reports/_failed/<slug>/ for debugging. Per-document results are kept in the
+persistent cache (reports/.cache, or $BRIEFING_CACHE_DIR) and section results beside the
+briefing (reports/<slug>/results/), so a rerun computes only what changed.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,12 +24,19 @@ import yaml
 
 from briefing import __version__
 from briefing.build.combine import DocumentMeta
-from briefing.errors import RunError
+from briefing.build.execute import Executor, Task, declared_parameters, reads_sections, record_key, stored_key
 from briefing.build.locking import exclusive
-from briefing.params import Params, load, slug_for
-from briefing.files import find_checkout
-from briefing.corpus.prepare import prepare
 from briefing.build.render import Renderer, choose, render
+from briefing.corpus.prepare import Prepared, prepare
+from briefing.errors import RunError
+from briefing.files import find_checkout, write_atomic
+from briefing.params import Params, load, slug_for
+from briefing.store.cache import DocumentCache, default_root
+from briefing.store.fingerprint import digest, package_digest
+from briefing.store.results import PREVIOUS_ENV, RESULTS_ENV
+
+#: Params fields that only label the document: a change to them re-renders, recomputes nothing.
+LABELS = ("title", "subtitle")
 
 
 @dataclass
@@ -38,6 +46,7 @@ class RunResult:
     outputs: list[Path] = field(default_factory=list)
     renderer: Renderer | None = None
     seconds: float = 0.0
+    executed: list[str] = field(default_factory=list)  # notebooks executed (the rest were reused)
 
 
 def project_root(params_path: Path) -> Path:
@@ -55,29 +64,20 @@ def notebook_paths(root: Path) -> list[Path]:
 
 
 class Progress:
-    """Progress lines on stderr; silent when quiet."""
+    """Progress lines on stderr, one whole line per event (threads never interleave); silent
+    when quiet."""
 
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
         self.t0 = time.perf_counter()
+        self._lock = threading.Lock()
 
     def __call__(self, message: str) -> None:
         if not self.quiet:
-            print(f"[{time.perf_counter() - self.t0:6.1f}s] {message}", file=sys.stderr, flush=True)
-
-
-@contextmanager
-def _env(**values: str):
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+            line = f"[{time.perf_counter() - self.t0:6.1f}s] {message}\n"
+            with self._lock:
+                sys.stderr.write(line)
+                sys.stderr.flush()
 
 
 def _label(path: Path) -> str:
@@ -85,79 +85,6 @@ def _label(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
-
-
-def declared_parameters(notebook: Path) -> set[str]:
-    """Names assigned in the notebook's `parameters` cell (papermill warns about any others)."""
-    import nbformat
-
-    nb = nbformat.read(notebook, as_version=4)
-    for cell in nb.cells:
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            return set(re.findall(r"^([A-Za-z_]\w*)\s*(?::[^=]*)?=", cell.source, re.M))
-    return set()
-
-
-def execute(notebooks: list[Path], out_dir: Path, values: dict, root: Path,
-            failed_dir: Path, progress: Progress, jobs: int = 1) -> list[Path]:
-    """Run the notebooks with papermill, `jobs` at a time (they are independent: each starts
-    from the params); on failure keep the notebook in `failed_dir` and raise RunError naming it.
-
-    `values` are the parameters offered; each notebook gets those its parameters cell declares.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    jobs = max(1, min(jobs, len(notebooks)))
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_execute_one, nb, out_dir / nb.name, values, root, failed_dir, progress,
-                               f"{i}/{len(notebooks)}") for i, nb in enumerate(notebooks, 1)]
-        executed = []
-        for future in futures:  # in notebook order, so the first failing notebook is reported
-            try:
-                executed.append(future.result())
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
-    return executed
-
-
-def _execute_one(nb: Path, target: Path, values: dict, root: Path, failed_dir: Path,
-                 progress: Progress, label: str) -> Path:
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    from briefing.build.kernel import kernel_manager_class, kernel_name
-
-    wanted = declared_parameters(nb)
-    given = {k: v for k, v in values.items() if k in wanted}
-    t0 = time.perf_counter()
-    progress(f"executing {label}: {nb.name}")
-    try:
-        pm.execute_notebook(str(nb), str(target), parameters=given, kernel_name=kernel_name(),
-                            cwd=str(root), progress_bar=False, log_output=False,
-                            kernel_manager_class=kernel_manager_class())
-    except PapermillExecutionError as exc:
-        kept = _keep_failed(target, failed_dir)
-        raise RunError(
-            f"notebook {nb.name} failed at cell {exc.cell_index} (execution count "
-            f"{exc.exec_count}): {exc.ename}: {str(exc.evalue).splitlines()[0] if exc.evalue else ''}"
-            f"; partly executed notebook kept at {kept}; the previous briefing is unchanged"
-        ) from None
-    except Exception as exc:  # noqa: BLE001 - kernel start-up and I/O failures
-        kept = _keep_failed(target, failed_dir) if target.exists() else None
-        where = f"; partly executed notebook kept at {kept}" if kept else ""
-        raise RunError(f"notebook {nb.name} could not be executed ({type(exc).__name__}: "
-                       f"{str(exc).splitlines()[0] if str(exc) else ''}){where}") from None
-    progress(f"finished {nb.name} in {time.perf_counter() - t0:.1f}s")
-    return target
-
-
-def _keep_failed(notebook: Path, failed_dir: Path) -> Path:
-    failed_dir.mkdir(parents=True, exist_ok=True)
-    dest = failed_dir / notebook.name
-    shutil.copy2(notebook, dest)
-    return dest
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -219,59 +146,135 @@ def default_jobs() -> int:
     return int(env) if env.isdigit() and int(env) > 0 else (os.cpu_count() or 1)
 
 
+def precompute_measures(prepared: Prepared) -> None:
+    """Compute the per-sentence measures every section reads (into the cache), here, over all
+    cores, before the notebooks start: each notebook then only reads them."""
+    from briefing.measures.lexicon import lexicon_for
+    from briefing.measures.per_sentence import actor_mentions, frame_hits, vader_scores
+    from briefing.sections.sentiment.compute import selected_actors
+
+    params = prepared.params
+    vader_scores(prepared)
+    frame_hits(prepared, lexicon_for(params))
+    actor_mentions(prepared, params.actors)
+    chosen = selected_actors(prepared, params.sentiment)
+    if [a.name for a in chosen] != [a.name for a in params.actors]:
+        actor_mentions(prepared, chosen)
+
+
+def notebook_key(source: Path, parameters: dict, prepared: Prepared) -> str:
+    """What an executed notebook depends on: its source, the parameters it is given (the params
+    without their labels, not where the params file lies), the prepared corpus and the package."""
+    shown = dict(parameters)
+    shown.pop("params_file", None)
+    if isinstance(shown.get("params"), dict):
+        shown["params"] = {k: v for k, v in shown["params"].items() if k not in (*LABELS, "base_dir")}
+    return digest(source.read_bytes(), shown, prepared.key, package_digest())
+
+
 def run_briefing(params_path: str | Path, reports_dir: str | Path = "reports",
                  renderer: str | None = None, quiet: bool = False, jobs: int | None = None) -> RunResult:
-    """Validate, execute every notebook, render, and move reports/<slug>/ into place."""
+    """Validate, execute the notebooks (those whose inputs changed), render, and move
+    reports/<slug>/ into place."""
     t0 = time.perf_counter()
     params_path = Path(params_path)
     progress = Progress(quiet)
     params = load(params_path)
-    with tempfile.TemporaryDirectory(prefix="briefing-cache-") as cache:
-        # the validation pass (periods, corpus) also fills the sentence cache every notebook reads
-        with _env(BRIEFING_CACHE_DIR=cache):
-            prepared = prepare(params, source=str(params_path))
-        return _build(params, params_path, prepared, Path(reports_dir), renderer, progress, t0,
-                      jobs or default_jobs(), cache)
-
-
-def _build(params: Params, params_path: Path, prepared, reports: Path, renderer: str | None,
-           progress: Progress, t0: float, jobs: int, cache: str) -> RunResult:
     root = project_root(params_path)
     notebooks = notebook_paths(root)
     backend = choose(renderer or params.renderer)
     slug = slug_for(params, params_path)
+    reports = Path(reports_dir)
     reports.mkdir(parents=True, exist_ok=True)
     dest = reports / slug
+    jobs = jobs or default_jobs()
     with exclusive(reports / f".{slug}.lock", what=f"briefing {slug}"):
         shutil.rmtree(reports / "_failed" / slug, ignore_errors=True)  # failures of earlier runs
         build = Path(tempfile.mkdtemp(prefix=f".build-{slug}-", dir=reports))
         build.chmod(0o755)
+        cache_root = default_root(reports)
+        env = {"BRIEFING_CACHE_DIR": str(cache_root.resolve()),
+               RESULTS_ENV: str((build / "results").resolve()),
+               PREVIOUS_ENV: str((dest / "results").resolve())}
+        executor = None
         try:
+            progress("preparing the corpus")
+            prepared = prepare(params, source=str(params_path), cache=DocumentCache(cache_root), jobs=jobs)
+            precompute_measures(prepared)
+            progress(_prepared_line(prepared))
             when = datetime.now(UTC)
             values = {"params_file": str(params_path.resolve()), "params": params.plain(),
-                      "run_info": {"renderer": backend.describe(), "params_file": _label(params_path),
-                                   "run_date": when.isoformat(timespec="seconds")}}
-            with _env(BRIEFING_CACHE_DIR=cache):
-                executed = execute(notebooks, build / "notebooks", values, root,
-                                   reports / "_failed" / slug, progress, jobs)
+                      "params_label": _label(params_path)}
+            tasks, reused = _plan(notebooks, values, prepared, build / "notebooks", dest / "notebooks")
+            for name in reused:
+                progress(f"reusing {name}: its inputs are unchanged")
+            if tasks:
+                executor = Executor(root, min(jobs, len(tasks)), progress, env)
+                for phase in (False, True):  # sections first, then what reads their results
+                    executor.run([t for t, _ in tasks if reads_sections(t.source) == phase],
+                                 reports / "_failed" / slug)
+                for task, key in tasks:
+                    record_key(task.target, key)
+            _keep_results(dest / "results", build / "results")
+            executed = [build / "notebooks" / nb.name for nb in notebooks]
             progress(f"rendering {', '.join(params.outputs)} with the {backend.describe()}")
             meta = DocumentMeta(title=params.title, subtitle=params.subtitle or _periods_line(params),
                                 date=when.date().isoformat(), paper=params.paper)
-            outputs = render(executed, build, list(params.outputs), meta, backend,
-                             _label(params_path), when)
-            (build / "params.yaml").write_text(
-                yaml.safe_dump(params.plain() | {"base_dir": None}, sort_keys=False, allow_unicode=True),
-                encoding="utf-8")
-            (build / "manifest.json").write_text(
-                json.dumps(manifest(params, params_path, prepared.corpus_hash, backend, when), indent=2),
-                encoding="utf-8")
+            outputs = render(executed, build, list(params.outputs), meta, backend, _label(params_path), when)
+            from briefing.store.bundle import write_bundle
+
+            bundle = write_bundle(build / "results", build / "briefing-data.zip")
+            write_atomic(build / "params.yaml", yaml.safe_dump(params.plain() | {"base_dir": None},
+                                                               sort_keys=False, allow_unicode=True))
+            made = manifest(params, params_path, prepared.corpus_hash, backend, when)
+            write_atomic(build / "manifest.json", json.dumps(made, indent=2))
             swap_into_place(build, dest)
         finally:
+            if executor is not None:
+                executor.close()
             if build.exists():
                 shutil.rmtree(build, ignore_errors=True)
-    result = RunResult(slug, dest, [dest / p.name for p in outputs], backend, time.perf_counter() - t0)
+    result = RunResult(slug, dest, [dest / p.name for p in [*outputs, bundle]], backend,
+                       time.perf_counter() - t0, [t.source.name for t, _ in tasks])
     progress(f"done in {result.seconds:.1f}s: {', '.join(str(p) for p in result.outputs)}")
     return result
+
+
+def _prepared_line(prepared: Prepared) -> str:
+    n = len(prepared.documents)
+    done = ", ".join(f"{stage} {k:,}" for stage, k in prepared.computed.items())
+    return (f"corpus ready: {n:,} article{'s' * (n != 1)}, {len(prepared.sentences):,} sentences "
+            f"(documents computed per stage, the rest from the cache: {done})")
+
+
+def _plan(notebooks: list[Path], values: dict, prepared: Prepared, out: Path, previous: Path
+          ) -> tuple[list[tuple[Task, str]], list[str]]:
+    """The notebooks to execute (with their inputs keys), after copying in every executed
+    notebook of the previous briefing whose inputs are unchanged."""
+    out.mkdir(parents=True, exist_ok=True)
+    tasks, reused = [], []
+    for i, nb in enumerate(notebooks, 1):
+        given = {k: v for k, v in values.items() if k in declared_parameters(nb)}
+        key = notebook_key(nb, given, prepared)
+        old = previous / nb.name
+        if old.is_file() and stored_key(old) == key:
+            shutil.copy2(old, out / nb.name)
+            reused.append(nb.name)
+        else:
+            tasks.append((Task(nb, out / nb.name, given, f"{i}/{len(notebooks)}"), key))
+    return tasks, reused
+
+
+def _keep_results(previous: Path, results: Path) -> None:
+    """Section results the reused notebooks showed, carried over from the previous briefing
+    (the notebooks that ran put theirs in `results` themselves)."""
+    if not previous.is_dir():
+        return
+    from briefing.store.results import _link_into
+
+    for folder in previous.iterdir():
+        if folder.is_dir() and not (results / folder.name).exists():
+            _link_into(folder, results / folder.name)
 
 
 def _periods_line(params: Params) -> str:

@@ -153,8 +153,29 @@ def clean_document(text: str, rules: Rules, title: str | None = None) -> tuple[l
     return kept, log
 
 
-def cleaning_log(documents: pd.DataFrame, logs: list[list[dict]]) -> pd.DataFrame:
-    """One row per removed line across documents: doc_id, line, text, rule."""
-    rows = [{"doc_id": doc_id, **entry} for doc_id, log in zip(documents["id"], logs, strict=True)
-            for entry in log]
-    return pd.DataFrame(rows, columns=["doc_id", "line", "text", "rule"])
+def rules_fingerprint(rules: Rules) -> dict[str, Any]:
+    """The rules as plain values: what the clean stage's cache is keyed by."""
+    return {
+        "line_patterns": [(name, pat.pattern, pat.flags) for name, pat in rules.line_patterns],
+        "allcaps": [rules.allcaps_min_letters, rules.allcaps_min_upper_share, rules.allcaps_min_words],
+        "block": [sorted(rules.block_markers), rules.block_max_words, rules.block_max_lines],
+        "header": [rules.header_repeated_title, rules.header_dateline, rules.header_max_lines],
+    }
+
+
+#: Columns of the clean stage: a paragraph kept (kind "paragraph", n its index) or a line set
+#: aside (kind "removed", n its line number, rule the rule that removed it).
+CLEAN_COLUMNS = ["doc_key", "kind", "n", "text", "rule"]
+
+
+def clean_table(documents: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """The clean stage for a batch of documents (columns doc_key, text, title): one row per kept
+    paragraph and per removed line, documents in input order."""
+    rows: list[tuple] = []
+    for key, text, title in zip(documents["doc_key"], documents["text"], documents["title"], strict=True):
+        kept, log = clean_document(text, rules, title=title)
+        rows.extend((key, "paragraph", i, para, None) for i, para in enumerate(kept))
+        rows.extend((key, "removed", e["line"], e["text"], e["rule"]) for e in log)
+    table = pd.DataFrame(rows, columns=CLEAN_COLUMNS)
+    table["n"] = table["n"].astype("int64")
+    return table

@@ -1,36 +1,42 @@
 """Corpus -> clean -> sentences: the tables every section starts from.
 
-The per-document stages (`process_document`) are pure functions of one document and the
-settings, so their results are cached per corpus and settings (see `prepare`).
+The per-document stages (`clean.clean_table`, `sentences.sentence_table`) are pure functions of
+a document and the settings, so their rows are kept in the persistent cache
+(`briefing.store.cache`), keyed by each document's content and the stage's settings and code:
+a rerun computes only the documents, or the stages, whose inputs changed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from functools import partial
 
 import pandas as pd
 
-from briefing import __version__
-from briefing.corpus.clean import Rules, clean_document, cleaning_log, load_rules
+from briefing.compute.engine import map_documents
+from briefing.corpus.clean import Rules, clean_table, load_rules, rules_fingerprint
 from briefing.corpus.load import corpus_hash, load_corpus
-from briefing.corpus.sentences import abbreviations, count_words, split_document
+from briefing.corpus.sentences import abbreviations, sentence_table
 from briefing.errors import ParamsError
 from briefing.params import Params
+from briefing.store.cache import DocumentCache, default_root
+from briefing.store.fingerprint import code_digest, digest
 
 
 @dataclass
 class Prepared:
     """The cleaned corpus of one briefing, as tables.
 
-    documents: one row per article in a period (id, title, outlet, date, period, words, ...).
+    documents: one row per article in a period (id, doc_key, title, outlet, date, period, words, ...).
     sentences: one row per cleaned sentence (doc_id, period, outlet, date, sentence, text, words).
     removed: the cleaning log (doc_id, line, text, rule).
     outside: articles whose date falls in no period (left out of every section).
     empty: articles with no sentence left after cleaning (all boilerplate; left out of every
     section, so every section counts the same articles).
+    key: what these tables were computed from (corpus, periods, cleaning and sentence settings
+    and code): section results are keyed by it. sentences_key: the same for the sentence rows.
+    cache: where per-document results are kept (None: computed in memory, kept nowhere).
     """
 
     params: Params
@@ -40,6 +46,12 @@ class Prepared:
     outside: pd.DataFrame
     corpus_hash: str
     empty: pd.DataFrame | None = None
+    key: str = ""
+    sentences_key: str = ""
+    cache: DocumentCache | None = None
+    jobs: int | None = None
+    #: Documents each stage computed (the rest came from the cache), for progress and tests.
+    computed: dict[str, int] = field(default_factory=dict)
 
     @property
     def period_names(self) -> list[str]:
@@ -53,6 +65,10 @@ class Prepared:
             pairs.append((names[0], names[-1]))
         return pairs
 
+    def sentence_doc_keys(self) -> pd.Series:
+        """The doc_key of each sentence's document (same index as `sentences`)."""
+        return self.sentences["doc_id"].map(self.documents.set_index("id")["doc_key"])
+
 
 def assign_periods(documents: pd.DataFrame, params: Params) -> pd.Series:
     """The period name of each document (None when its date is in no period)."""
@@ -63,35 +79,48 @@ def assign_periods(documents: pd.DataFrame, params: Params) -> pd.Series:
     return period
 
 
-def process_document(doc_id: str, text: str, title: str, rules: Rules) -> tuple[pd.DataFrame, list[dict]]:
-    """Clean one document and split it into sentences: a pure function of its inputs."""
-    paragraphs, removed = clean_document(text, rules, title=title)
-    return split_document(doc_id, paragraphs), removed
-
-
 def rules_for(params: Params) -> Rules:
     opts = params.cleaning
     return load_rules(params.resolve(opts.rules) if opts.rules else None,
                       opts.extra_line_patterns, opts.extra_block_markers)
 
 
-def _cache_key(chash: str, params: Params) -> str:
-    h = hashlib.sha256()
-    for part in (chash, params.cleaning.model_dump_json(), ",".join(sorted(abbreviations())), __version__):
-        h.update(part.encode("utf-8"))
-    if params.cleaning.rules:
-        h.update(params.resolve(params.cleaning.rules).read_bytes())
-    return h.hexdigest()[:24]
+def document_key(text: str, title: str) -> str:
+    """What a document's per-document results depend on: its text and its title (the clean
+    stage drops a headline repeated at the top)."""
+    h = hashlib.sha256(title.encode("utf-8"))
+    h.update(b"\0")
+    h.update(text.encode("utf-8"))
+    return h.hexdigest()[:32]
 
 
-def cache_dir() -> Path | None:
-    """$BRIEFING_CACHE_DIR, when set: where per-corpus sentence tables are kept between notebooks."""
-    env = os.environ.get("BRIEFING_CACHE_DIR")
-    return Path(env) if env else None
+def stage_settings(rules: Rules) -> tuple[dict, dict]:
+    """The settings (and code versions) that key the clean and the sentences stages."""
+    clean = {"rules": rules_fingerprint(rules), "code": code_digest("briefing.corpus.clean")}
+    sentences = {"clean": digest(clean), "abbreviations": sorted(abbreviations()),
+                 "code": code_digest("briefing.corpus.sentences")}
+    return clean, sentences
 
 
-def prepare(params: Params, source: str = "params") -> Prepared:
-    """Load the corpus, assign periods, clean and split every document in a period."""
+def _stage(cache: DocumentCache | None, name: str, settings: dict, keys: list[str],
+           compute, computed: dict[str, int]) -> pd.DataFrame:
+    if cache is None:
+        computed[name] = len(set(keys))
+        return compute(list(dict.fromkeys(keys)))
+    stage = cache.stage(name, settings)
+    table = stage.table(keys, compute)
+    computed[name] = stage.computed
+    return table
+
+
+def prepare(params: Params, source: str = "params", cache: DocumentCache | bool = True,
+            jobs: int | None = None) -> Prepared:
+    """Load the corpus, assign periods, clean and split every document in a period.
+
+    `cache`: a DocumentCache, True for the default one ($BRIEFING_CACHE_DIR or reports/.cache),
+    False to keep nothing. `jobs`: processes for documents not in the cache (default: idle CPUs).
+    """
+    store = DocumentCache(default_root()) if cache is True else (cache or None)
     docs = load_corpus(params.corpus_path)
     docs["period"] = assign_periods(docs, params)
     outside = docs[docs["period"].isna()].drop(columns=["text"]).reset_index(drop=True)
@@ -103,45 +132,61 @@ def prepare(params: Params, source: str = "params") -> Prepared:
                 f"fall in this period; widen the dates or add articles to {params.corpus}"
             )
     chash = corpus_hash(docs)
+    docs["doc_key"] = [document_key(t, ti) for t, ti in zip(docs["text"], docs["title"], strict=True)]
     rules = rules_for(params)
-    sentences, removed = None, None
-    where = cache_dir()
-    key = _cache_key(chash, params)
-    if where is not None and (where / f"sentences-{key}.parquet").is_file():
-        sentences = pd.read_parquet(where / f"sentences-{key}.parquet")
-        removed = pd.read_parquet(where / f"removed-{key}.parquet")
-    if sentences is None:
-        parts, logs = [], []
-        for row in docs.itertuples(index=False):
-            sents, log = process_document(row.id, row.text, row.title, rules)
-            parts.append(sents)
-            logs.append(log)
-        sentences = pd.concat(parts, ignore_index=True) if parts else split_document("", [])
-        removed = cleaning_log(docs, logs)
-        if where is not None:
-            where.mkdir(parents=True, exist_ok=True)
-            for name, table in (("sentences", sentences), ("removed", removed)):
-                tmp = where / f".{name}-{key}.{os.getpid()}.tmp"
-                table.to_parquet(tmp)
-                os.replace(tmp, where / f"{name}-{key}.parquet")
+    clean_settings, sentence_settings = stage_settings(rules)
+    keys = docs["doc_key"].tolist()
+    computed: dict[str, int] = {}
+    firsts = docs.drop_duplicates("doc_key").set_index("doc_key")
+
+    def clean_missing(missing: list[str]) -> pd.DataFrame:
+        batch = firsts.loc[missing, ["text", "title"]].reset_index() if missing else \
+            pd.DataFrame(columns=["doc_key", "text", "title"])
+        return map_documents(partial(clean_table, rules=rules), batch, jobs=jobs, min_rows=2000)
+
+    cleaned = _stage(store, "clean", clean_settings, keys, clean_missing, computed)
+    paragraphs = cleaned[cleaned["kind"] == "paragraph"]
+
+    def split_missing(missing: list[str]) -> pd.DataFrame:
+        batch = paragraphs[paragraphs["doc_key"].isin(set(missing))]
+        return map_documents(sentence_table, batch[["doc_key", "n", "text"]], jobs=jobs)
+
+    split = _stage(store, "sentences", sentence_settings, keys, split_missing, computed)
+    sentences = _per_document(docs, split, ["paragraph", "sentence", "text", "words"], "sentence")
+    removed = cleaned[cleaned["kind"] == "removed"].rename(columns={"n": "line"})
+    removed = _per_document(docs, removed, ["line", "text", "rule"], "line")
+
     meta = docs.set_index("id")[["period", "outlet", "date"]]
     sentences = sentences.join(meta, on="doc_id")
-    sentences["period"] = pd.Categorical(sentences["period"], categories=[p.name for p in params.periods],
-                                         ordered=True)
+    names = [p.name for p in params.periods]
+    sentences["period"] = pd.Categorical(sentences["period"], categories=names, ordered=True)
     per_doc = sentences.groupby("doc_id", observed=True).agg(sentences=("text", "size"),
                                                               words=("words", "sum"))
     docs = docs.join(per_doc, on="id")
     docs[["sentences", "words"]] = docs[["sentences", "words"]].fillna(0).astype(int)
-    docs["words_raw"] = docs["text"].map(count_words)
-    docs["period"] = pd.Categorical(docs["period"], categories=[p.name for p in params.periods],
-                                    ordered=True)
+    docs["period"] = pd.Categorical(docs["period"], categories=names, ordered=True)
     empty = docs[docs["sentences"] == 0].drop(columns=["text"]).reset_index(drop=True)
-    docs = docs[docs["sentences"] > 0].reset_index(drop=True)
+    docs = docs[docs["sentences"] > 0].drop(columns=["text"]).reset_index(drop=True)
     for i, p in enumerate(params.periods):
         if not (docs["period"] == p.name).any():
             raise ParamsError(
                 f"{source}: periods[{i}] ({p.name!r}): every article in this period is boilerplate "
                 "(no sentence left after cleaning); check the articles' text or the cleaning rules"
             )
-    return Prepared(params=params, documents=docs, sentences=sentences, removed=removed,
-                    outside=outside, corpus_hash=chash, empty=empty)
+    sentences_key = digest(sentence_settings)
+    key = digest(chash, [(p.name, str(p.start), str(p.end)) for p in params.periods], clean_settings,
+                 sentences_key)
+    return Prepared(params=params, documents=docs, sentences=sentences, removed=removed, outside=outside,
+                    corpus_hash=chash, empty=empty, key=key, sentences_key=sentences_key, cache=store,
+                    jobs=jobs, computed=computed)
+
+
+def _per_document(docs: pd.DataFrame, rows: pd.DataFrame, columns: list[str], order: str) -> pd.DataFrame:
+    """Rows keyed by doc_key, given to every document with that key (wire copies share one), in
+    the documents' order and then `order`, with doc_id first and a fresh index."""
+    ids = docs[["id", "doc_key"]].rename(columns={"id": "doc_id"})
+    ids["_doc"] = range(len(ids))
+    out = ids.merge(rows[["doc_key", *columns]], on="doc_key", how="inner")
+    out = out.sort_values(["_doc", order], kind="stable")
+    return out[["doc_id", *columns]].reset_index(drop=True)
+

@@ -11,7 +11,6 @@ from functools import lru_cache
 from importlib import resources
 
 import pandas as pd
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
 
@@ -25,8 +24,10 @@ def abbreviations() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def tokenizer() -> PunktSentenceTokenizer:
+def tokenizer():  # noqa: ANN201 - nltk's PunktSentenceTokenizer, imported only when splitting
     """Punkt set up from fixed parameters only."""
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
     params = PunktParameters()
     params.abbrev_types = set(abbreviations())
     return PunktSentenceTokenizer(params)
@@ -41,15 +42,17 @@ def count_words(text: str) -> int:
     return len(WORD.findall(text))
 
 
-def split_document(doc_id: str, paragraphs: list[str]) -> pd.DataFrame:
-    """One row per sentence: doc_id, paragraph, sentence (index in the document), text, words.
-
-    Sentences never cross paragraphs (a line of the cleaned body).
-    """
-    rows = []
-    n = 0
-    for p, para in enumerate(paragraphs):
+def sentence_table(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """The sentences stage for a batch of documents' paragraphs (columns doc_key, n, text, in
+    document and paragraph order): doc_key, paragraph, sentence (index in the document), text,
+    words."""
+    rows: list[tuple] = []
+    last, n = None, 0
+    for key, p, para in zip(paragraphs["doc_key"], paragraphs["n"], paragraphs["text"], strict=True):
+        if key != last:
+            last, n = key, 0
         for sent in split_paragraph(para):
-            rows.append((doc_id, p, n, sent, count_words(sent)))
+            rows.append((key, p, n, sent, count_words(sent)))
             n += 1
-    return pd.DataFrame(rows, columns=["doc_id", "paragraph", "sentence", "text", "words"])
+    table = pd.DataFrame(rows, columns=["doc_key", "paragraph", "sentence", "text", "words"])
+    return table.astype({"paragraph": "int64", "sentence": "int64", "words": "int64"})

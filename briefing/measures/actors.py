@@ -89,3 +89,16 @@ class ActorMatcher:
             per_unique = pd.array([a.name in f for f in found], dtype=bool)
             data[a.name] = per_unique[codes] if len(codes) else pd.array([], dtype=bool)
         return pd.DataFrame(data, index=sentences.index, dtype=bool)
+
+
+def mention_table(sentences: pd.DataFrame, actors: list[Actor]) -> pd.DataFrame:
+    """The actors stage for a batch of documents' sentences (columns doc_key, sentence, text):
+    one row per sentence and actor it names (doc_key, sentence, actor)."""
+    matcher = ActorMatcher(actors)
+    codes, uniques = pd.factorize(sentences["text"])
+    found = [matcher.mentions(t) for t in uniques]
+    rows = [(key, num, actor) for key, num, code in zip(sentences["doc_key"], sentences["sentence"], codes,
+                                                         strict=True)
+            for actor in found[code]]
+    table = pd.DataFrame(rows, columns=["doc_key", "sentence", "actor"])
+    return table.astype({"sentence": "int64"})

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
-from nltk.stem.snowball import SnowballStemmer
 
 from briefing.measures.actors import fold
 from briefing.measures.lexicon import Lexicon
@@ -42,6 +41,8 @@ class FrameDetector:
     """Finds the frames of sentences with the cues of a `Lexicon`."""
 
     def __init__(self, lexicon: Lexicon) -> None:
+        from nltk.stem.snowball import SnowballStemmer  # only where words are stemmed
+
         self.lexicon = lexicon
         self._stemmer = SnowballStemmer("english")
         self._vocab: dict[str, tuple[str, str, tuple[_Cue, ...]]] = {}  # token as written -> ...
@@ -127,11 +128,32 @@ class FrameDetector:
 
     def matrix(self, sentences: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:
         """A boolean column per frame (lexicon order), one row per sentence."""
-        hits = self.hits(sentences) if hits is None else hits
-        out = pd.DataFrame(False, index=sentences.index, columns=self.lexicon.ids)
-        for frame, rows in hits.groupby("frame")["row"]:
-            out.loc[rows.unique(), frame] = True
-        return out
+        return frame_matrix(self.hits(sentences) if hits is None else hits, sentences.index, self.lexicon.ids)
+
+
+def frame_matrix(hits: pd.DataFrame, index: pd.Index, frame_ids: list[str]) -> pd.DataFrame:
+    """A boolean column per frame (in `frame_ids` order), one row per sentence label in `index`:
+    does the sentence carry the frame (`hits`: one row per cue hit, `row` its sentence label)?"""
+    out = pd.DataFrame(False, index=index, columns=frame_ids)
+    for frame, rows in hits.groupby("frame")["row"]:
+        out.loc[rows.unique(), frame] = True
+    return out
+
+
+def hit_table(sentences: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
+    """The frames stage for a batch of documents' sentences (columns doc_key, sentence, text):
+    one row per cue hit (doc_key, sentence, frame, cue, start, end, matched)."""
+    det = FrameDetector(lexicon)
+    triples = zip(sentences["doc_key"], sentences["sentence"], sentences["text"], strict=True)
+    rows = [(key, num, frame, cue, start, end, text[start:end])
+            for key, num, text in triples for frame, cue, start, end in det.detect(text)]
+    table = pd.DataFrame(rows, columns=["doc_key", "sentence", "frame", "cue", "start", "end", "matched"])
+    return table.astype({"sentence": "int64", "start": "int64", "end": "int64"})
+
+
+def lexicon_fingerprint(lexicon: Lexicon) -> list:
+    """The frames and cues as plain values: what the frames stage's cache is keyed by."""
+    return [(f.id, list(f.cues)) for f in lexicon.frames]
 
 
 def detect_frames(lexicon: Lexicon, texts: Iterable[str]) -> list[set[str]]:

@@ -14,8 +14,6 @@ import zipfile
 from importlib import resources
 from pathlib import Path
 
-import nltk
-
 from briefing.files import PACKAGE
 
 LEXICON_MEMBER = "vader_lexicon/vader_lexicon.txt"
@@ -50,6 +48,8 @@ def ensure() -> Path:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             zf.writestr(LEXICON_MEMBER, payload)
         os.replace(tmp, target)
+    import nltk  # a slow import: only where NLTK's data is needed
+
     if str(root) not in nltk.data.path:
         nltk.data.path.insert(0, str(root))
     return root

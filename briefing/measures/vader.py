@@ -247,3 +247,20 @@ def score_texts(texts: Sequence[str] | pd.Series, processes: int | None = None) 
     scored = map_chunks(_score_chunk, uniq, processes, POOL_MIN)
     arr = np.array(scored, dtype=float).reshape(len(uniq), 4)[codes] if len(uniq) else np.zeros((0, 4))
     return pd.DataFrame(arr, columns=["neg", "neu", "pos", "compound"])
+
+
+def score_table(sentences: pd.DataFrame) -> pd.DataFrame:
+    """The VADER stage for a batch of documents' sentences (columns doc_key, sentence, text):
+    doc_key, sentence, neg, neu, pos, compound (each distinct sentence scored once)."""
+    scores = score_texts(sentences["text"], processes=1)
+    out = pd.concat([sentences[["doc_key", "sentence"]].reset_index(drop=True), scores], axis=1)
+    return out.astype({"sentence": "int64"})
+
+
+def lexicon_digest() -> str:
+    """A digest of the VADER lexicon in use: what the VADER stage's cache is keyed by."""
+    import hashlib
+
+    from briefing.measures.nltk_data import lexicon_text
+
+    return hashlib.sha256(lexicon_text()).hexdigest()[:32]

@@ -7,7 +7,6 @@ import json
 import platform
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,8 @@ import yaml
 
 from briefing import __version__
 from briefing.corpus.prepare import Prepared
+from briefing.store.fingerprint import code_digest
+from briefing.store.results import section_result
 
 PACKAGES = ("nltk", "vaderSentiment", "pandas", "numpy", "scipy", "scikit-learn", "matplotlib",
             "papermill", "pydantic", "pypandoc_binary", "typst")
@@ -54,10 +55,27 @@ def fenced(text: str, lang: str = "yaml") -> str:
     return f"{fence} {lang}\n{text.rstrip()}\n{fence}"
 
 
-def appendix(prepared: Prepared, run_info: dict[str, Any] | None = None) -> Appendix:
-    """Tables of the appendix; `run_info` (renderer, run date) comes from `briefing run`."""
-    from briefing.build.render import choose
+#: Params fields that only label the document (shown in its header), left out of what the
+#: appendix reports as the params used, so a new title alone changes no result.
+LABELS = ("title", "subtitle", "base_dir")
 
+
+def appendix(prepared: Prepared, params_label: str | None = None) -> Appendix:
+    """The appendix's tables: computed once per corpus, params (all but the title and subtitle),
+    params file, software versions and code, then read from where they are kept.
+
+    `params_label` is the params file as the briefing names it (from `briefing run`); the
+    renderer and the run date are in the document's footer."""
+    versions = package_versions()
+    shown = {k: v for k, v in prepared.params.plain().items() if k not in LABELS}
+    inputs = {"params": shown, "params_file": params_label, "versions": versions.values.tolist(),
+              "code": code_digest(__name__)}
+    return section_result("appendix", Appendix, prepared, inputs,
+                          lambda: compute_appendix(prepared, shown, params_label, versions))
+
+
+def compute_appendix(prepared: Prepared, shown: dict[str, Any], params_label: str | None,
+                     versions: pd.DataFrame) -> Appendix:
     docs = prepared.documents
     corpus = docs[["title", "outlet", "date", "period", "words", "url"]].copy()
     corpus["period"] = corpus["period"].astype(str)
@@ -65,22 +83,15 @@ def appendix(prepared: Prepared, run_info: dict[str, Any] | None = None) -> Appe
     corpus["link"] = corpus["link"].fillna("")
     removed = prepared.removed.merge(docs[["id", "title"]], left_on="doc_id", right_on="id")
     cleaning = (removed.groupby(["title", "rule"]).size().rename("lines removed").reset_index())
-    plain = prepared.params.plain()
-    shown = {k: v for k, v in plain.items() if k != "base_dir"}
     params_yaml = yaml.safe_dump(shown, sort_keys=False, allow_unicode=True)
-    info = dict(run_info or {})
-    renderer = info.get("renderer") or f"{choose(prepared.params.renderer).describe()} (expected)"
-    when = info.get("run_date") or datetime.now(UTC).isoformat(timespec="seconds")
     provenance = pd.DataFrame([
-        ("params file", str(info.get("params_file") or "—")),
-        ("params SHA-256 (as used)", params_digest(plain)),
+        ("params file", str(params_label or "—")),
+        ("params SHA-256 (as used, title and subtitle aside)", params_digest(shown)),
         ("corpus SHA-256 (articles in the periods)", prepared.corpus_hash),
         ("articles read", str(len(docs))),
         ("articles outside every period", str(len(prepared.outside))),
-        ("renderer", renderer),
-        ("run date", when),
     ], columns=["item", "value"])
-    return Appendix(corpus, cleaning, params_yaml, provenance, package_versions())
+    return Appendix(corpus, cleaning, params_yaml, provenance, versions)
 
 
 def params_file_label(params_file: str | Path) -> str:

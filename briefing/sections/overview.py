@@ -8,6 +8,8 @@ import pandas as pd
 
 from briefing.corpus.prepare import Prepared
 from briefing.present import escape, fmt_number
+from briefing.store.fingerprint import code_digest
+from briefing.store.results import section_result
 
 
 @dataclass
@@ -29,6 +31,13 @@ def outlet_overlap(prepared: Prepared) -> list[str]:
 
 
 def corpus_overview(prepared: Prepared) -> Overview:
+    """The corpus overview: computed once per prepared corpus and code, then read from where it
+    is kept (`briefing.store.results`)."""
+    return section_result("corpus", Overview, prepared, {"code": code_digest(__name__)},
+                          lambda: compute_overview(prepared))
+
+
+def compute_overview(prepared: Prepared) -> Overview:
     """Documents, sentences and words per period, outlets, date ranges, articles, cleaning log."""
     docs = prepared.documents
     by_period = (

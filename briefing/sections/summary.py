@@ -13,7 +13,12 @@ import pandas as pd
 from briefing.corpus.prepare import Prepared
 from briefing.present import escape, fmt_number
 from briefing.sections.findings import Finding
+from briefing.sections.framing.compute import framing_section
 from briefing.sections.overview import outlet_overlap
+from briefing.sections.sentiment.compute import sentiment_section
+from briefing.sections.topics.compute import topics_section
+from briefing.store.fingerprint import code_digest
+from briefing.store.results import key_of, section_result
 
 SECTIONS = ("sentiment", "framing", "topics")
 HEADINGS = {"sentiment": "Sentiment", "framing": "Framing", "topics": "Topics"}
@@ -28,16 +33,15 @@ class Summary:
     context: str                # Markdown: what was read, and the caveats that bound every claim
 
 
-def gather(prepared: Prepared) -> list[Finding]:
-    """Every section's findings, computed from the prepared corpus (the sections' entry points)."""
-    from briefing.sections.framing.compute import framing_section
-    from briefing.sections.sentiment.compute import sentiment_section
-    from briefing.sections.topics.compute import topics_section
+def section_results(prepared: Prepared) -> list:
+    """The results of the sections the summary reads, through their entry functions: stored
+    results when their inputs are unchanged (in `briefing run`, always: they ran first)."""
+    return [entry(prepared) for entry in (sentiment_section, framing_section, topics_section)]
 
-    findings: list[Finding] = []
-    for entry in (sentiment_section, framing_section, topics_section):
-        findings.extend(entry(prepared).findings)
-    return findings
+
+def gather(prepared: Prepared) -> list[Finding]:
+    """Every section's findings."""
+    return [f for result in section_results(prepared) for f in result.findings]
 
 
 def select(findings: list[Finding], most: int = 6) -> list[Finding]:
@@ -132,7 +136,13 @@ def executive_summary(prepared: Prepared, findings: list[Finding] | None = None,
                       most: int = 6, per_section: int = 4) -> Summary:
     """Key findings (three to six, each with its number and how sure it is) and the table of the
     `per_section` most notable non-zero changes of each section."""
-    findings = gather(prepared) if findings is None else findings
+    if findings is None:
+        results = section_results(prepared)
+        inputs = {"sections": [key_of(r) for r in results], "most": most, "per_section": per_section,
+                  "code": code_digest(__name__)}
+        found = [f for r in results for f in r.findings]
+        return section_result("summary", Summary, prepared, inputs,
+                              lambda: executive_summary(prepared, found, most, per_section))
     chosen = select(findings, most)
     key = []
     for f in chosen:

@@ -8,31 +8,47 @@ figures drawn in `figures.py`, display tables built in `tables.py`.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
 from briefing.corpus.prepare import Prepared
-from briefing.measures.actors import ActorMatcher
 from briefing.measures.frame_eval import LABELLED, evaluate, load_labelled
-from briefing.measures.frames import FrameDetector
-from briefing.measures.lexicon import lexicon_for, load_lexicon
+from briefing.measures.frames import frame_matrix
+from briefing.measures.lexicon import DEFAULT_LEXICON, Lexicon, lexicon_for, load_lexicon
+from briefing.measures.per_sentence import actor_mentions, frame_hits
 from briefing.measures.stats import bootstrap_ratio_diff, compare_counts
 from briefing.sections.framing.prose import example, findings, prose, quote
 from briefing.sections.framing.result import MIN_DOCUMENTS, FramingResult
+from briefing.store.fingerprint import code_digest, digest
+from briefing.store.results import section_result
 
 _CUES_KEPT = 40  # one-period cue terms kept per period in the table
 
 
 def framing_section(prepared: Prepared) -> FramingResult:
+    """The framing section's tables, prose and findings: computed once per corpus, lexicon,
+    actors, options and code, then read from where they are kept (`briefing.store.results`)."""
+    params = prepared.params
+    lexicon = lexicon_for(params)
+    inputs = {"lexicon": [dataclasses.astuple(f) for f in lexicon.frames], "version": lexicon.version,
+              "actors": [a.model_dump(mode="json") for a in params.actors],
+              "options": params.framing.model_dump(mode="json", exclude={"lexicon", "extra_lexicons"}),
+              "quality": digest(LABELLED.read_bytes(), DEFAULT_LEXICON.read_bytes()),
+              "code": code_digest(__name__)}
+    return section_result("framing", FramingResult, prepared, inputs,
+                          lambda: compute_framing(prepared, lexicon))
+
+
+def compute_framing(prepared: Prepared, lexicon: Lexicon) -> FramingResult:
     """Detect frames in every sentence and measure how their shares changed between periods."""
     params = prepared.params
     opts = params.framing
-    lexicon = lexicon_for(params)
     names = lexicon.names()
-    det = FrameDetector(lexicon)
     sents = prepared.sentences
-    hits = det.hits(sents)
-    has = det.matrix(sents, hits)
+    hits = frame_hits(prepared, lexicon)
+    has = frame_matrix(hits, sents.index, lexicon.ids)
     periods = prepared.period_names
     docs = prepared.documents
     frames = pd.DataFrame([(f.id, f.name, f.definition, len(f.cues)) for f in lexicon.frames],
@@ -134,7 +150,7 @@ def _actor_table(prepared: Prepared, has: pd.DataFrame, names: dict[str, str]) -
     cols = ["period", "actor", "frame", "name", "actor_sentences", "with_frame", "share"]
     if not actors:
         return pd.DataFrame(columns=cols)
-    mention = ActorMatcher(actors).table(prepared.sentences)
+    mention = actor_mentions(prepared, actors)
     period = prepared.sentences["period"].astype(str)
     rows = []
     for p in prepared.period_names:

@@ -10,19 +10,17 @@ in `figures.py`.
 
 from __future__ import annotations
 
-from functools import partial
-
 import numpy as np
 import pandas as pd
 
-from briefing.compute.pool import map_chunks
 from briefing.corpus.prepare import Prepared
 from briefing.measures import stats
-from briefing.measures.actors import ActorMatcher
-from briefing.measures.vader import score_texts
+from briefing.measures.per_sentence import actor_mentions, vader_scores
 from briefing.params import SentimentOptions
 from briefing.sections.sentiment.prose import write
 from briefing.sections.sentiment.result import MIN_DOCS, SentimentResult
+from briefing.store.fingerprint import code_digest
+from briefing.store.results import section_result
 
 #: Third-person pronouns that may carry an actor into the next sentence (option, off by default).
 PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
@@ -35,32 +33,21 @@ def tone(compound: pd.Series, opts: SentimentOptions) -> pd.Series:
     return pd.Series(out, index=compound.index)
 
 
-def score_sentences(sentences: pd.DataFrame, opts: SentimentOptions) -> pd.DataFrame:
-    """The sentence table with neg, neu, pos, compound and tone added (same row order)."""
-    scores = score_texts(sentences["text"])
-    scores.index = sentences.index
-    out = pd.concat([sentences, scores], axis=1)
+def score_sentences(prepared: Prepared, opts: SentimentOptions) -> pd.DataFrame:
+    """The sentence table with neg, neu, pos, compound (VADER, from the per-document cache) and
+    tone added (same row order)."""
+    out = pd.concat([prepared.sentences, vader_scores(prepared)], axis=1)
     out["tone"] = tone(out["compound"], opts)
     return out
 
 
-def actor_mentions(sentences: pd.DataFrame, matcher: ActorMatcher, attribute_pronouns: bool = False
-                   ) -> tuple[pd.DataFrame, pd.Series]:
-    """A boolean column per actor, and which sentences got their actor from a pronoun.
-
-    With `attribute_pronouns`, a sentence that names no actor but contains he/him/his/she/her
-    is attributed to the single actor named by the sentence before it (same paragraph).
-    """
-    names = [a.name for a in matcher.actors]
-    if names:  # each distinct sentence matched once, in a process pool when there are many
-        codes, uniques = pd.factorize(sentences["text"])
-        found = map_chunks(partial(_match_chunk, tuple(matcher.actors)), list(uniques))
-        distinct = np.array([[n in f for n in names] for f in found], dtype=bool).reshape(-1, len(names))
-        table = pd.DataFrame(distinct[codes], index=sentences.index, columns=names)
-    else:
-        table = pd.DataFrame(index=sentences.index)
+def attribute_pronouns(sentences: pd.DataFrame, mentions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Mentions with pronouns attributed, and which sentences got their actor from a pronoun: a
+    sentence that names no actor but contains he/him/his/she/her is attributed to the single
+    actor named by the sentence before it (same paragraph). An explicit option, off by default."""
+    table = mentions.copy()
     carried = pd.Series("", index=sentences.index, dtype=object)
-    if not attribute_pronouns or table.shape[1] == 0:
+    if table.shape[1] == 0:
         return table, carried
     named = table.sum(axis=1)
     prev_key = None
@@ -76,11 +63,6 @@ def actor_mentions(sentences: pd.DataFrame, matcher: ActorMatcher, attribute_pro
         prev_single = single[0] if len(single) == 1 else None
         prev_key = key
     return table, carried
-
-
-def _match_chunk(actors: tuple, texts: list[str]) -> list[set[str]]:
-    matcher = ActorMatcher(actors)
-    return [set(matcher.mentions(t)) for t in texts]
 
 
 def document_table(documents: pd.DataFrame, sents: pd.DataFrame) -> pd.DataFrame:
@@ -229,13 +211,24 @@ def selected_actors(prepared: Prepared, opts: SentimentOptions) -> list:
 
 
 def sentiment_section(prepared: Prepared, options: SentimentOptions | None = None) -> SentimentResult:
-    """Score every sentence and build the section's tables, prose and findings."""
+    """The sentiment section's tables, prose and findings: computed once per corpus, actors,
+    options and code, then read from where they are kept (`briefing.store.results`)."""
     opts = options or prepared.params.sentiment
+    actors = selected_actors(prepared, opts)
+    inputs = {"actors": [a.model_dump(mode="json") for a in actors], "options": opts.model_dump(mode="json"),
+              "code": code_digest(__name__)}
+    return section_result("sentiment", SentimentResult, prepared, inputs,
+                          lambda: compute_sentiment(prepared, opts))
+
+
+def compute_sentiment(prepared: Prepared, opts: SentimentOptions) -> SentimentResult:
+    """Score every sentence and build the section's tables, prose and findings."""
     names = prepared.period_names
     pairs = prepared.comparisons()
-    sents = score_sentences(prepared.sentences, opts)
-    matcher = ActorMatcher(selected_actors(prepared, opts))
-    mentions, carried = actor_mentions(sents, matcher, opts.attribute_pronouns)
+    sents = score_sentences(prepared, opts)
+    mentions = actor_mentions(prepared, selected_actors(prepared, opts))
+    if opts.attribute_pronouns:
+        mentions, carried = attribute_pronouns(sents, mentions)
     sents["actors"] = _actor_labels(mentions)
     if opts.attribute_pronouns:
         sents["pronoun_for"] = carried

@@ -21,6 +21,8 @@ from briefing.measures import topic_model as M
 from briefing.measures.fightin_words import distinctive_terms
 from briefing.sections.topics.prose import findings, prose
 from briefing.sections.topics.result import MIN_DOCS, Pair, TopicsResult
+from briefing.store.fingerprint import code_digest
+from briefing.store.results import section_result
 
 _ACRONYM = re.compile(r"[A-Z.]{2,8}")
 
@@ -132,6 +134,13 @@ class TopicsError(BriefingError):
 
 
 def topics_section(prepared: Prepared) -> TopicsResult:
+    """The topics section's tables, prose and findings: computed once per corpus, options and
+    code, then read from where they are kept (`briefing.store.results`)."""
+    inputs = {"options": prepared.params.topics.model_dump(mode="json"), "code": code_digest(__name__)}
+    return section_result("topics", TopicsResult, prepared, inputs, lambda: compute_topics(prepared))
+
+
+def compute_topics(prepared: Prepared) -> TopicsResult:
     """Distinctive and new terms per comparison, NMF topics with prevalence, vocabulary divergence."""
     opts = prepared.params.topics
     levels = prepared.period_names

@@ -1,0 +1,99 @@
+"""The data bundle: every table behind a briefing, for the analyst to use.
+
+A briefing's results (`reports/<slug>/results/<section>/`) are Parquet files readable with
+pandas alone, one folder per section; `load_results` reads them back as the sections' result
+objects in one call. `write_bundle` packs them as CSV files in a zip that the briefing links
+to (`briefing-data.zip`, next to the HTML and on the site). README.md, "Data bundle", says what
+each table holds.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from briefing.files import write_atomic
+from briefing.store.results import RECORD, SCALARS, load, read_record
+
+BUNDLE = "briefing-data.zip"
+ORDER = ("corpus", "sentiment", "framing", "topics", "summary", "appendix")
+
+
+def _sections(results: Path) -> list[Path]:
+    found = [p for p in results.iterdir() if p.is_dir() and read_record(p)] if results.is_dir() else []
+    return sorted(found, key=lambda p: (ORDER.index(p.name) if p.name in ORDER else len(ORDER), p.name))
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", str(text)).strip("-") or "x"
+
+
+def tables(results: str | Path) -> dict[str, pd.DataFrame]:
+    """Every stored table, named `<section>/<table>` (a table per period pair gets the pair in
+    its name, `<table>/<A> vs <B>`), read with pandas alone."""
+    out: dict[str, pd.DataFrame] = {}
+    for folder in _sections(Path(results)):
+        scalars = json.loads((folder / SCALARS).read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("*.parquet")):
+            name, _, index = path.stem.partition("--")
+            if index:
+                a, b = scalars[name]["keys"][int(index)]
+                out[f"{folder.name}/{name}/{a} vs {b}"] = pd.read_parquet(path)
+            else:
+                out[f"{folder.name}/{name}"] = pd.read_parquet(path)
+    return out
+
+
+def load_results(briefing: str | Path) -> dict[str, Any]:
+    """The sections' results of a briefing (`reports/<slug>` or its `results/` folder), as the
+    objects the sections return: `load_results("reports/x")["sentiment"].periods`."""
+    folder = Path(briefing)
+    results = folder / "results" if (folder / "results").is_dir() else folder
+    out: dict[str, Any] = {}
+    for section in _sections(results):
+        module, _, name = read_record(section)["type"].rpartition(".")
+        cls = getattr(importlib.import_module(module), name)
+        result = load(cls, section)
+        if result is None:
+            raise ValueError(f"{section}: the stored result is incomplete or corrupt; run the briefing again")
+        out[section.name] = result
+    return out
+
+
+def write_bundle(results: Path, target: Path) -> Path:
+    """Pack every stored table as CSV (plus each section's numbers, prose and record as JSON)
+    into the zip `target`, written atomically."""
+    buf = io.BytesIO()
+    index = []
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, df in tables(results).items():
+            file = "/".join(_safe(part) for part in name.split("/")) + ".csv"
+            zf.writestr(file, df.to_csv(index=False))
+            columns = "; ".join(map(str, df.columns))
+            index.append({"table": name, "file": file, "rows": len(df), "columns": columns})
+        for folder in _sections(results):
+            for extra in (SCALARS, RECORD):
+                zf.write(folder / extra, f"{folder.name}/{extra}")
+        zf.writestr("tables.csv", pd.DataFrame(index, columns=["table", "file", "rows", "columns"])
+                    .to_csv(index=False))
+        zf.writestr("README.txt", README)
+    write_atomic(target, buf.getvalue())
+    return target
+
+
+README = """Tables behind this briefing, as CSV files (UTF-8, comma-separated, a header row).
+
+tables.csv lists every file with its table name, rows and columns. Each section's folder also
+holds result.json (its numbers, prose and findings) and inputs.json (what it was computed from:
+corpus digest, the params that affect it, the code's digest, when, and in how many seconds).
+The same tables are in the briefing's results/ folder as Parquet; in Python,
+briefing.store.bundle.load_results("reports/<slug>") reads them back as the sections' results.
+The project's README.md, "Data bundle", describes each table.
+"""

@@ -1,0 +1,224 @@
+"""The persistent per-document cache: each stage's rows for each document, kept across runs.
+
+Layout: `<root>/docs/<stage>/<settings digest>/seg-<sha256>.parquet`. A segment holds the rows
+that one run computed for some documents (column `doc_key`, the digest of a document's
+content) and lists, in its metadata, every document it covers, including those with no rows.
+Its file name is the SHA-256 of its bytes, checked on every read: a file that is partial,
+corrupt or of another format is discarded, with a message, and its documents are computed
+again. Files are written under a temporary name and renamed, so a killed run leaves nothing a
+reader would trust. A document, or a stage, whose inputs changed gets a new key or a new
+settings folder, so nothing stale is ever returned.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from briefing.store.fingerprint import FORMAT, canonical, digest
+
+#: Segments in one stage folder above which they are merged into one.
+MAX_SEGMENTS = 12
+#: Temporary files of a writer that died are removed after this many seconds.
+STALE_TMP_SECONDS = 3600
+_META = b"briefing.cache"
+
+
+def _warn(message: str) -> None:
+    print(f"briefing: cache: {message}", file=sys.stderr, flush=True)
+
+
+class StageCache:
+    """The cached rows of one stage under one set of settings."""
+
+    def __init__(self, folder: Path, stage: str, settings_key: str,
+                 warn: Callable[[str], None] = _warn) -> None:
+        self.folder = folder
+        self.stage = stage
+        self.settings_key = settings_key
+        self.warn = warn
+        self.computed = 0  # documents computed (not found) by the last `table` call
+
+    # -- reading ------------------------------------------------------------------------------
+    def _segments(self) -> list[Path]:
+        return sorted(self.folder.glob("seg-*.parquet")) if self.folder.is_dir() else []
+
+    def _read(self, path: Path, wanted: set[str] | None) -> tuple[set[str], pd.DataFrame | None]:
+        """(keys the segment covers, its rows for `wanted` keys); a bad segment is removed."""
+        import pyarrow.parquet as pq
+
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:  # merged away by another process meanwhile
+            return set(), None
+        problem = None
+        if hashlib.sha256(raw).hexdigest()[:32] != path.stem.removeprefix("seg-"):
+            problem = "its contents do not match its checksum (partial or corrupt)"
+        else:
+            try:
+                pf = pq.ParquetFile(io.BytesIO(raw))
+                meta = json.loads((pf.schema_arrow.metadata or {}).get(_META, b"{}"))
+                if meta.get("format") != FORMAT or meta.get("stage") != self.stage \
+                        or meta.get("settings") != self.settings_key:
+                    problem = "it was written by another version or for other settings"
+            except Exception as exc:  # noqa: BLE001 - any unreadable file is discarded
+                problem = f"it cannot be read ({type(exc).__name__})"
+        if problem:
+            self.warn(f"discarded {path} ({problem}); its documents are computed again")
+            path.unlink(missing_ok=True)
+            return set(), None
+        keys = set(meta["keys"])
+        if wanted is not None and not keys & wanted:
+            return keys, None
+        table = pf.read().to_pandas()
+        if wanted is not None:
+            table = table[table["doc_key"].isin(wanted)]
+        return keys, table
+
+    def get(self, keys: Iterable[str]) -> tuple[set[str], list[pd.DataFrame]]:
+        """The keys found in the cache, and their rows (in pieces)."""
+        wanted = set(keys)
+        found: set[str] = set()
+        parts = []
+        for path in self._segments():
+            covered, table = self._read(path, wanted - found)
+            hit = covered & (wanted - found)
+            if hit and table is not None:
+                parts.append(table[table["doc_key"].isin(hit)])
+                found |= hit
+        return found, parts
+
+    # -- writing ------------------------------------------------------------------------------
+    def put(self, keys: Sequence[str], table: pd.DataFrame) -> None:
+        """Keep `table` (rows of the documents `keys`, column doc_key) as one new segment."""
+        self._write(keys, table)
+        if len(self._segments()) > MAX_SEGMENTS:
+            self.compact()
+
+    def _write(self, keys: Sequence[str], table: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        arrow = pa.Table.from_pandas(table.reset_index(drop=True), preserve_index=False)
+        meta = {"format": FORMAT, "stage": self.stage, "settings": self.settings_key,
+                "keys": sorted(set(keys))}
+        arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}),
+                                               _META: json.dumps(meta).encode()})
+        buf = io.BytesIO()
+        pq.write_table(arrow, buf, compression="zstd")
+        raw = buf.getvalue()
+        target = self.folder / f"seg-{hashlib.sha256(raw).hexdigest()[:32]}.parquet"
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".seg-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(raw)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def compact(self) -> None:
+        """Merge every segment into one (skipped while another process is merging)."""
+        lock = self.folder / ".compact.lock"
+        with open(lock, "a+") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return
+            segments = self._segments()
+            keys: set[str] = set()
+            parts = []
+            for path in segments:
+                covered, table = self._read(path, None)
+                new = covered - keys  # two runs may have computed the same document: keep one
+                if table is not None:
+                    parts.append(table[table["doc_key"].isin(new)])
+                keys |= covered
+            if len(segments) < 2 or not parts:
+                return
+            merged = pd.concat(parts, ignore_index=True)
+            self._write(sorted(keys), merged)
+            for path in segments:
+                path.unlink(missing_ok=True)
+
+    # -- both ---------------------------------------------------------------------------------
+    def table(self, keys: Sequence[str], compute: Callable[[list[str]], pd.DataFrame]) -> pd.DataFrame:
+        """The rows of every document in `keys`: from the cache where kept, else from
+        `compute(missing keys)` (which must return rows for exactly those documents), then kept."""
+        unique = list(dict.fromkeys(keys))
+        found, parts = self.get(unique)
+        missing = [k for k in unique if k not in found]
+        self.computed = len(missing)
+        if missing:
+            fresh = compute(missing)
+            self.put(missing, fresh)
+            parts.append(fresh)
+        if not parts:
+            return compute([])
+        non_empty = [p for p in parts if len(p)] or parts[:1]
+        return pd.concat(non_empty, ignore_index=True)
+
+
+class DocumentCache:
+    """Every stage's per-document results under one root folder (shared by all briefings)."""
+
+    def __init__(self, root: Path, warn: Callable[[str], None] = _warn) -> None:
+        self.root = Path(root)
+        self.warn = warn
+
+    def stage(self, stage: str, settings: Any) -> StageCache:
+        """The cache of `stage` under `settings` (JSON-able; its digest names the folder)."""
+        key = digest(FORMAT, stage, settings, length=24)
+        folder = self.root / "docs" / stage / key
+        if not folder.is_dir():
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "settings.json").write_text(canonical({"stage": stage, "settings": settings}) + "\n",
+                                                  encoding="utf-8")
+        else:
+            os.utime(folder)  # last used: what pruning goes by
+        return StageCache(folder, stage, key, self.warn)
+
+    def sweep(self, max_age_days: float = 30.0) -> None:
+        """Remove temporary files of dead writers, and stage folders unused for `max_age_days`."""
+        now = time.time()
+        docs = self.root / "docs"
+        if not docs.is_dir():
+            return
+        for tmp in docs.glob("*/*/.seg-*.tmp"):
+            try:
+                if now - tmp.stat().st_mtime > STALE_TMP_SECONDS:
+                    tmp.unlink()
+            except FileNotFoundError:
+                pass
+        import shutil
+
+        for folder in docs.glob("*/*"):
+            try:
+                if folder.is_dir() and now - folder.stat().st_mtime > max_age_days * 86400:
+                    shutil.rmtree(folder, ignore_errors=True)
+            except FileNotFoundError:
+                pass
+
+
+def default_root(reports_dir: Path | None = None) -> Path:
+    """$BRIEFING_CACHE_DIR, else `<reports>/.cache` (reports: the checkout's reports/ folder)."""
+    env = os.environ.get("BRIEFING_CACHE_DIR")
+    if env:
+        return Path(env)
+    if reports_dir is None:
+        from briefing.files import CHECKOUT
+
+        reports_dir = CHECKOUT / "reports"
+    return Path(reports_dir) / ".cache"
