@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from briefing.corpus.prepare import Prepared, prepare
-from briefing.files import find_checkout
-from briefing.measures import nltk_data
-from briefing.params import Params, from_plain, load
+from briefing.files import CHECKOUT, find_checkout
+from briefing.params import Params, from_plain, load, slug_for
+from briefing.store.results import PREVIOUS_ENV, RESULTS_ENV
 
 
 def find_params(params_file: str | Path) -> Path:
@@ -24,14 +25,18 @@ def find_params(params_file: str | Path) -> Path:
 def open_briefing(params_file: str | Path, params: dict[str, Any] | None = None) -> Prepared:
     """Validated params and the prepared corpus for a notebook.
 
-    `params` (YAML-safe values, as `briefing run` passes them) wins over `params_file`.
+    `params` (YAML-safe values, as `briefing run` passes them) wins over `params_file`. Outside
+    `briefing run`, the results of the published briefing (reports/<slug>/results/) are read
+    too when the cache no longer has them and their inputs match.
     """
-    nltk_data.ensure()
     setup_figures()
     if params:
         parsed: Params = from_plain(params, source=str(params_file))
     else:
         parsed = load(find_params(params_file))
+    if RESULTS_ENV not in os.environ and PREVIOUS_ENV not in os.environ:
+        root = find_checkout(Path.cwd()) or CHECKOUT
+        os.environ[PREVIOUS_ENV] = str(root / "reports" / slug_for(parsed, params_file) / "results")
     return prepare(parsed, source=str(params_file))
 
 
@@ -39,6 +44,8 @@ def setup_figures() -> None:
     """Figures readable in print and greyscale; SVG (vector) and PNG outputs."""
     import matplotlib
 
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # no timestamp in the SVG: reruns give the same bytes
+    matplotlib.rcParams.update({"svg.hashsalt": "briefing"})
     matplotlib.rcParams.update({
         "figure.figsize": (7.0, 3.6), "figure.dpi": 110, "savefig.dpi": 150,
         "font.size": 10, "axes.titlesize": 11, "axes.spines.top": False,

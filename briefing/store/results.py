@@ -73,6 +73,20 @@ def _write_table(df: pd.DataFrame | None, path: Path) -> None:
     df.to_parquet(path, compression="zstd")
 
 
+def read_table(path: Path) -> pd.DataFrame:
+    """A stored table as it was written: Parquet keeps every dtype but one, the plain Python
+    object column of strings, which pandas reads back as its string dtype; those are restored."""
+    import pyarrow.parquet as pq
+
+    df = pd.read_parquet(path)
+    meta = pq.read_schema(path).pandas_metadata or {}
+    for col in meta.get("columns", []):
+        name = col.get("name")
+        if col.get("numpy_type") == "object" and name in df.columns and df[name].dtype != object:
+            df[name] = df[name].astype(object).where(df[name].notna(), None)
+    return df
+
+
 def save(result: Any, folder: Path, record: dict[str, Any]) -> Path:
     """Write `result` (a dataclass of tables, findings and values) into `folder`, atomically;
     `record` says what it was computed from. An existing folder is replaced."""
@@ -161,7 +175,8 @@ def verify(folder: Path, key: str | None = None) -> dict[str, Any] | None:
 def load(cls: type[R], folder: Path, key: str | None = None) -> R | None:
     """The result stored in `folder` (of `key`, if given), or None when there is none that can
     be trusted (missing, partial, corrupt, or of another key or format)."""
-    if verify(folder, key) is None:
+    record = verify(folder, key)
+    if record is None:
         return None
     try:
         values = json.loads((folder / SCALARS).read_text(encoding="utf-8"))
@@ -171,11 +186,11 @@ def load(cls: type[R], folder: Path, key: str | None = None) -> R | None:
             kind = _kind(hints[f.name])
             if kind == "table":
                 path = folder / f"{f.name}.parquet"
-                kwargs[f.name] = pd.read_parquet(path) if path.is_file() else None
+                kwargs[f.name] = read_table(path) if path.is_file() else None
             elif kind == "tables":
                 keys = values[f.name]["keys"]
                 kwargs[f.name] = {(tuple(k) if isinstance(k, list) else k):
-                                  pd.read_parquet(folder / f"{f.name}--{i}.parquet")
+                                  read_table(folder / f"{f.name}--{i}.parquet")
                                   for i, k in enumerate(keys)}
             elif kind == "records":
                 record_type = typing.get_args(hints[f.name])[0]
@@ -184,7 +199,7 @@ def load(cls: type[R], folder: Path, key: str | None = None) -> R | None:
                 kwargs[f.name] = hints[f.name].model_validate(values[f.name])
             else:
                 kwargs[f.name] = _restore(values[f.name], hints[f.name])
-        return cls(**kwargs)
+        return _keyed(cls(**kwargs), record["key"])
     except Exception as exc:  # noqa: BLE001 - whatever cannot be read is computed again
         print(f"briefing: results: could not read {folder} ({type(exc).__name__}: {exc}); computing it again",
               file=sys.stderr)

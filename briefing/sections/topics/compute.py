@@ -129,6 +129,16 @@ def _divergence(x_uni, paras: pd.DataFrame, vocab: np.ndarray, pairs: list[Pair]
     return pd.DataFrame(rows), contrib
 
 
+def _paragraph_topics(model: M.TopicModel, paras: pd.DataFrame) -> pd.DataFrame:
+    """Each paragraph's topic weights as shares of its weight (the data behind prevalence)."""
+    share, _ = M.shares(model.weights)
+    out = paras[["doc_id", "paragraph"]].reset_index(drop=True)
+    out["period"] = paras["period"].astype(str).to_numpy()
+    for t in range(share.shape[1]):
+        out[f"topic_{t + 1}"] = share[:, t]
+    return out
+
+
 class TopicsError(BriefingError):
     """The corpus gives the topics section nothing to compare."""
 
@@ -182,7 +192,8 @@ def compute_topics(prepared: Prepared) -> TopicsResult:
     divergence, contrib = _divergence(x[:, uni], paras, vocab[uni], pairs, unit, opts.split_rounds, rng,
                                       opts.top_terms)
     result = TopicsResult(pairs, distinctive, name_z, new, vanished, topics, model.choice, prevalence, change,
-                          divergence, contrib, unit, small, prose="", top_terms=opts.top_terms)
+                          divergence, contrib, unit, small, prose="", top_terms=opts.top_terms,
+                          paragraph_topics=_paragraph_topics(model, paras))
     result.prose = prose(result, prepared)
     result.findings = findings(result)
     return result

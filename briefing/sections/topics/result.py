@@ -36,6 +36,8 @@ class TopicsResult:
     prose: str
     findings: list[Finding] = field(default_factory=list)
     top_terms: int = 15
+    #: each paragraph's topic weights as shares (doc_id, paragraph, period, topic_1 ... topic_k)
+    paragraph_topics: pd.DataFrame | None = None
 
     def top(self, pair: Pair, names: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The most distinctive terms (or names) of the earlier and of the later period of `pair`."""

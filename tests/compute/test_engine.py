@@ -1,0 +1,50 @@
+"""Per-document stages give the same rows in one process and over several."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+from conftest import ROOT
+
+from briefing.compute.engine import chunks_by_document, map_documents
+from briefing.corpus.clean import clean_table, load_rules
+from briefing.corpus.sentences import sentence_table
+from briefing.measures.actors import mention_table
+from briefing.measures.frames import hit_table
+from briefing.measures.lexicon import load_lexicon
+from briefing.measures.vader import score_table
+from briefing.params import Actor
+
+
+def wikinews_like() -> pd.DataFrame:
+    """Real article text (the seed corpus), repeated under distinct keys, as a batch of documents."""
+    from briefing.corpus.load import load_corpus
+
+    docs = load_corpus(ROOT / "data" / "corpus" / "biden-amlo")
+    rows = [{"doc_key": f"{i:03d}-{d.id}", "text": d.text, "title": d.title}
+            for i in range(6) for d in docs.itertuples()]
+    return pd.DataFrame(rows)
+
+
+def test_chunks_never_split_a_document():
+    table = pd.DataFrame({"doc_key": list("aaabbcddddde"), "n": range(12)})
+    parts = chunks_by_document(table, 4)
+    assert pd.concat(parts).equals(table)
+    keys = [set(p["doc_key"]) for p in parts]
+    assert all(not (a & b) for i, a in enumerate(keys) for b in keys[i + 1:])
+
+
+def test_every_stage_gives_the_same_rows_over_two_processes():
+    docs = wikinews_like()
+    rules = load_rules()
+    serial = clean_table(docs, rules)
+    assert map_documents(partial(clean_table, rules=rules), docs, jobs=2, min_rows=1).equals(serial)
+    paragraphs = serial[serial["kind"] == "paragraph"][["doc_key", "n", "text"]]
+    sents = sentence_table(paragraphs)
+    assert map_documents(sentence_table, paragraphs, jobs=2, min_rows=1).equals(sents)
+    batch = sents[["doc_key", "sentence", "text"]]
+    stages = [score_table, partial(hit_table, lexicon=load_lexicon()),
+              partial(mention_table, actors=[Actor(name="Biden"), Actor(name="Mexico")])]
+    for stage in stages:
+        pd.testing.assert_frame_equal(map_documents(stage, batch, jobs=2, min_rows=1), stage(batch))
