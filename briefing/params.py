@@ -179,6 +179,14 @@ class Params(_Strict):
     sentiment: SentimentOptions = Field(default_factory=SentimentOptions)
     framing: FramingOptions = Field(default_factory=FramingOptions)
     topics: TopicOptions = Field(default_factory=TopicOptions)
+    #: Processes (or Dask workers) for the per-document stages, and notebooks run at once
+    #: (default: one per core; `briefing run --jobs` overrides it).
+    jobs: int | None = Field(default=None, ge=1, le=1024)
+    #: Where the per-document stages run: this machine ("local") or a Dask cluster ("dask").
+    engine: Literal["local", "dask"] = "local"
+    #: With engine: dask, the address of an existing scheduler (tcp://host:port); without it a
+    #: local cluster is started for the run.
+    scheduler: str | None = Field(default=None, pattern=r"^(tcp|tls|inproc|ucx)://\S+$")
     #: Directory of the params file; relative paths resolve against it. Set by the loader.
     base_dir: str = "."
 
@@ -195,6 +203,9 @@ class Params(_Strict):
                     f"periods {a.name!r} ({a.start}..{a.end}) and {b.name!r} ({b.start}..{b.end}) "
                     "overlap; a document must fall in one period only"
                 )
+        if self.scheduler and self.engine != "dask":
+            raise ValueError(f"scheduler {self.scheduler!r} is set but engine is {self.engine!r}; "
+                             "set engine: dask to use a Dask scheduler")
         actor_names = [a.name for a in self.actors]
         for i, name in enumerate(actor_names):
             if name in actor_names[:i]:

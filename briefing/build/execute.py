@@ -176,12 +176,14 @@ class Worker(threading.Thread):
         import papermill as pm
 
         from briefing.build.kernel import kernel_name
+        from briefing.build.progress import heartbeat
 
         self.progress(f"executing {task.label}: {task.source.name}")
         t0 = time.perf_counter()
-        pm.execute_notebook(str(task.source), str(task.target), parameters=task.parameters,
-                            engine_name=ENGINE, kernel_name=kernel_name(), km=self.km,
-                            progress_bar=False, log_output=False)
+        with heartbeat(self.progress, lambda s: f"still executing {task.source.name} ({s:.0f}s)"):
+            pm.execute_notebook(str(task.source), str(task.target), parameters=task.parameters,
+                                engine_name=ENGINE, kernel_name=kernel_name(), km=self.km,
+                                progress_bar=False, log_output=False)
         self.progress(f"finished {task.source.name} in {time.perf_counter() - t0:.1f}s")
 
     def shutdown(self) -> None:

@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,7 +24,9 @@ from briefing import __version__
 from briefing.build.combine import DocumentMeta
 from briefing.build.execute import Executor, Task, declared_parameters, reads_sections, record_key, stored_key
 from briefing.build.locking import exclusive
+from briefing.build.progress import Progress
 from briefing.build.render import Renderer, choose, render
+from briefing.compute.engine import engine_for
 from briefing.corpus.prepare import Prepared, prepare
 from briefing.errors import RunError
 from briefing.files import find_checkout, write_atomic
@@ -61,23 +61,6 @@ def project_root(params_path: Path) -> Path:
 def notebook_paths(root: Path) -> list[Path]:
     """The section notebooks in order: notebooks/NN_name.ipynb."""
     return sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-
-
-class Progress:
-    """Progress lines on stderr, one whole line per event (threads never interleave); silent
-    when quiet."""
-
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet
-        self.t0 = time.perf_counter()
-        self._lock = threading.Lock()
-
-    def __call__(self, message: str) -> None:
-        if not self.quiet:
-            line = f"[{time.perf_counter() - self.t0:6.1f}s] {message}\n"
-            with self._lock:
-                sys.stderr.write(line)
-                sys.stderr.flush()
 
 
 def _label(path: Path) -> str:
@@ -187,7 +170,8 @@ def run_briefing(params_path: str | Path, reports_dir: str | Path = "reports",
     reports = Path(reports_dir)
     reports.mkdir(parents=True, exist_ok=True)
     dest = reports / slug
-    jobs = jobs or default_jobs()
+    chosen_jobs = jobs or params.jobs  # None: the engine uses the idle cores
+    jobs = chosen_jobs or default_jobs()
     with exclusive(reports / f".{slug}.lock", what=f"briefing {slug}"):
         shutil.rmtree(reports / "_failed" / slug, ignore_errors=True)  # failures of earlier runs
         build = Path(tempfile.mkdtemp(prefix=f".build-{slug}-", dir=reports))
@@ -196,10 +180,12 @@ def run_briefing(params_path: str | Path, reports_dir: str | Path = "reports",
         env = {"BRIEFING_CACHE_DIR": str(cache_root.resolve()),
                RESULTS_ENV: str((build / "results").resolve()),
                PREVIOUS_ENV: str((dest / "results").resolve())}
-        executor = None
+        executor = engine = None
         try:
-            progress("preparing the corpus")
-            prepared = prepare(params, source=str(params_path), cache=DocumentCache(cache_root), jobs=jobs)
+            engine = engine_for(params.engine, chosen_jobs, params.scheduler)
+            progress(f"preparing the corpus ({engine.describe()})")
+            prepared = prepare(params, source=str(params_path), cache=DocumentCache(cache_root),
+                               engine=engine, progress=progress)
             precompute_measures(prepared)
             progress(_prepared_line(prepared))
             when = datetime.now(UTC)
@@ -232,6 +218,8 @@ def run_briefing(params_path: str | Path, reports_dir: str | Path = "reports",
         finally:
             if executor is not None:
                 executor.close()
+            if engine is not None:
+                engine.close()
             if build.exists():
                 shutil.rmtree(build, ignore_errors=True)
     result = RunResult(slug, dest, [dest / p.name for p in [*outputs, bundle]], backend,

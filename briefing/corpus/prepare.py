@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 import pandas as pd
 
-from briefing.compute.engine import map_documents
+from briefing.compute.engine import Engine, engine_for, map_documents
 from briefing.corpus.clean import Rules, clean_table, load_rules, rules_fingerprint
 from briefing.corpus.load import corpus_hash, load_corpus
 from briefing.corpus.sentences import abbreviations, sentence_table
@@ -37,6 +38,7 @@ class Prepared:
     key: what these tables were computed from (corpus, periods, cleaning and sentence settings
     and code): section results are keyed by it. sentences_key: the same for the sentence rows.
     cache: where per-document results are kept (None: computed in memory, kept nowhere).
+    engine: where per-document stages run for documents not in the cache.
     """
 
     params: Params
@@ -49,7 +51,9 @@ class Prepared:
     key: str = ""
     sentences_key: str = ""
     cache: DocumentCache | None = None
-    jobs: int | None = None
+    engine: Engine | None = None
+    #: Counts documents through long stages (`briefing.build.progress.Progress`), or None.
+    progress: Any = None
     #: Documents each stage computed (the rest came from the cache), for progress and tests.
     computed: dict[str, int] = field(default_factory=dict)
 
@@ -113,14 +117,26 @@ def _stage(cache: DocumentCache | None, name: str, settings: dict, keys: list[st
     return table
 
 
+def counted(progress: Any, what: str, batch: pd.DataFrame, run) -> pd.DataFrame:
+    """`run(done)` for a batch of documents' rows, counting its documents with `progress`."""
+    n = int(batch["doc_key"].nunique()) if len(batch) else 0
+    if progress is None or n == 0:
+        return run(lambda chunk: None)
+    with progress.task(what, n, "articles") as step:
+        return run(lambda chunk: step(int(chunk["doc_key"].nunique())))
+
+
 def prepare(params: Params, source: str = "params", cache: DocumentCache | bool = True,
-            jobs: int | None = None) -> Prepared:
+            engine: Engine | None = None, progress: Any = None) -> Prepared:
     """Load the corpus, assign periods, clean and split every document in a period.
 
     `cache`: a DocumentCache, True for the default one ($BRIEFING_CACHE_DIR or reports/.cache),
-    False to keep nothing. `jobs`: processes for documents not in the cache (default: idle CPUs).
+    False to keep nothing. `engine`: where documents not in the cache are computed (default:
+    this machine, with the params' jobs; `briefing run` passes the params' engine).
+    `progress`: counts the documents of each stage as they are done (see `counted`).
     """
     store = DocumentCache(default_root()) if cache is True else (cache or None)
+    engine = engine or engine_for("local", params.jobs)
     docs = load_corpus(params.corpus_path)
     docs["period"] = assign_periods(docs, params)
     outside = docs[docs["period"].isna()].drop(columns=["text"]).reset_index(drop=True)
@@ -142,14 +158,17 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
     def clean_missing(missing: list[str]) -> pd.DataFrame:
         batch = firsts.loc[missing, ["text", "title"]].reset_index() if missing else \
             pd.DataFrame(columns=["doc_key", "text", "title"])
-        return map_documents(partial(clean_table, rules=rules), batch, jobs=jobs, min_rows=2000)
+        return counted(progress, "cleaning", batch, lambda done: map_documents(
+            partial(clean_table, rules=rules), batch, engine=engine, min_rows=2000, done=done))
 
     cleaned = _stage(store, "clean", clean_settings, keys, clean_missing, computed)
     paragraphs = cleaned[cleaned["kind"] == "paragraph"]
 
     def split_missing(missing: list[str]) -> pd.DataFrame:
         batch = paragraphs[paragraphs["doc_key"].isin(set(missing))]
-        return map_documents(sentence_table, batch[["doc_key", "n", "text"]], jobs=jobs)
+        rows = batch[["doc_key", "n", "text"]]
+        return counted(progress, "splitting sentences", rows, lambda done: map_documents(
+            sentence_table, rows, engine=engine, done=done))
 
     split = _stage(store, "sentences", sentence_settings, keys, split_missing, computed)
     sentences = _per_document(docs, split, ["paragraph", "sentence", "text", "words"], "sentence")
@@ -178,7 +197,7 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
                  sentences_key)
     return Prepared(params=params, documents=docs, sentences=sentences, removed=removed, outside=outside,
                     corpus_hash=chash, empty=empty, key=key, sentences_key=sentences_key, cache=store,
-                    jobs=jobs, computed=computed)
+                    engine=engine, progress=progress, computed=computed)
 
 
 def _per_document(docs: pd.DataFrame, rows: pd.DataFrame, columns: list[str], order: str) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from briefing.compute.engine import map_documents
-from briefing.corpus.prepare import Prepared
+from briefing.corpus.prepare import Prepared, counted
 from briefing.measures.actors import mention_table
 from briefing.measures.frames import HIT_COLUMNS, hit_table, lexicon_fingerprint
 from briefing.measures.lexicon import Lexicon
@@ -25,8 +25,8 @@ from briefing.params import Actor
 from briefing.store.fingerprint import code_digest
 
 
-def _rows(prepared: Prepared, stage: str, settings: dict, fn: Callable[[pd.DataFrame], pd.DataFrame]
-          ) -> pd.DataFrame:
+def _rows(prepared: Prepared, stage: str, what: str, settings: dict,
+          fn: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
     """The stage's rows (doc_key, sentence, ...) for every document, each sentence's row label
     in `row`: from the cache where kept, else computed over the documents missing."""
     sents = prepared.sentences
@@ -38,7 +38,8 @@ def _rows(prepared: Prepared, stage: str, settings: dict, fn: Callable[[pd.DataF
 
     def compute(missing: list[str]) -> pd.DataFrame:
         batch = firsts[firsts["doc_key"].isin(set(missing))]
-        return map_documents(fn, batch, jobs=prepared.jobs)
+        return counted(prepared.progress, what, batch,
+                       lambda done: map_documents(fn, batch, engine=prepared.engine, done=done))
 
     settings = {"sentences": prepared.sentences_key, **settings}
     if prepared.cache is None:
@@ -56,7 +57,7 @@ def vader_scores(prepared: Prepared) -> pd.DataFrame:
     """neg, neu, pos, compound of every sentence (index: `prepared.sentences`'), as NLTK's VADER
     gives them."""
     settings = {"lexicon": lexicon_digest(), "code": code_digest("briefing.measures.vader")}
-    rows = _rows(prepared, "vader", settings, score_table).set_index("row")
+    rows = _rows(prepared, "vader", "scoring sentiment", settings, score_table).set_index("row")
     cols = ["neg", "neu", "pos", "compound"]
     return rows[cols].reindex(prepared.sentences.index)
 
@@ -64,7 +65,7 @@ def vader_scores(prepared: Prepared) -> pd.DataFrame:
 def frame_hits(prepared: Prepared, lexicon: Lexicon) -> pd.DataFrame:
     """One row per cue hit (HIT_COLUMNS: row is the sentence's label in `prepared.sentences`)."""
     settings = {"lexicon": lexicon_fingerprint(lexicon), "code": code_digest("briefing.measures.frames")}
-    rows = _rows(prepared, "frames", settings, partial(hit_table, lexicon=lexicon))
+    rows = _rows(prepared, "frames", "finding frame cues", settings, partial(hit_table, lexicon=lexicon))
     rows["doc_id"] = prepared.sentences["doc_id"].to_numpy()[rows["row"].to_numpy()] if len(rows) else ""
     return rows.sort_values(["row", "start"], kind="stable")[HIT_COLUMNS].reset_index(drop=True)
 
@@ -78,7 +79,7 @@ def actor_mentions(prepared: Prepared, actors: Sequence[Actor]) -> pd.DataFrame:
         return out
     settings = {"actors": [a.model_dump(mode="json") for a in actors],
                 "code": code_digest("briefing.measures.actors")}
-    rows = _rows(prepared, "actors", settings, partial(mention_table, actors=list(actors)))
+    rows = _rows(prepared, "actors", "finding actors", settings, partial(mention_table, actors=list(actors)))
     for name, labels in rows.groupby("actor", sort=False)["row"]:
         out.loc[labels.to_numpy(), name] = True
     return out

@@ -7,7 +7,7 @@ from functools import partial
 import pandas as pd
 from conftest import ROOT
 
-from briefing.compute.engine import chunks_by_document, map_documents
+from briefing.compute.engine import ComputeError, DaskEngine, LocalEngine, chunks_by_document, map_documents
 from briefing.corpus.clean import clean_table, load_rules
 from briefing.corpus.sentences import sentence_table
 from briefing.measures.actors import mention_table
@@ -48,3 +48,53 @@ def test_every_stage_gives_the_same_rows_over_two_processes():
               partial(mention_table, actors=[Actor(name="Biden"), Actor(name="Mexico")])]
     for stage in stages:
         pd.testing.assert_frame_equal(map_documents(stage, batch, jobs=2, min_rows=1), stage(batch))
+
+
+def _stages():
+    return [score_table, partial(hit_table, lexicon=load_lexicon()),
+            partial(mention_table, actors=[Actor(name="Biden"), Actor(name="Mexico")])]
+
+
+def test_a_dask_cluster_gives_the_same_rows_as_this_process():
+    from distributed import LocalCluster
+
+    docs = wikinews_like()
+    rules = load_rules()
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=40) as cluster:
+        engine = DaskEngine(scheduler=cluster.scheduler_address)
+        try:
+            cleaned = map_documents(partial(clean_table, rules=rules), docs, engine=engine)
+            assert cleaned.equals(clean_table(docs, rules))
+            paragraphs = cleaned[cleaned["kind"] == "paragraph"][["doc_key", "n", "text"]]
+            sents = map_documents(sentence_table, paragraphs, engine=engine)
+            assert sents.equals(sentence_table(paragraphs))
+            batch = sents[["doc_key", "sentence", "text"]]
+            for stage in _stages():
+                pd.testing.assert_frame_equal(map_documents(stage, batch, engine=engine), stage(batch))
+            assert "Dask engine" in engine.describe()
+        finally:
+            engine.close()
+
+
+def test_an_unreachable_scheduler_is_one_clear_error():
+    import pytest
+
+    with pytest.raises(ComputeError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        DaskEngine(scheduler="tcp://127.0.0.1:9")
+
+
+def _die(table: pd.DataFrame) -> pd.DataFrame:
+    """A stage whose worker is killed, as the kernel's out-of-memory killer would."""
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+    return table
+
+
+def test_a_worker_that_dies_is_reported_as_such():
+    import pytest
+
+    with pytest.raises(ComputeError, match="worker process died.*fewer jobs"):
+        LocalEngine(2).map(_die, [pd.DataFrame({"doc_key": ["a"]}), pd.DataFrame({"doc_key": ["b"]})])
