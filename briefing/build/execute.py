@@ -235,12 +235,27 @@ class Executor:
 
 
 def _run_error(task: Task, exc: Exception, failed_dir: Path) -> RunError:
+    from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
+    if isinstance(exc, OSError):
+        from briefing.build.faults import resource_error
+
+        error = resource_error(exc, failed_dir.parent.parent)
+        if error is not None:
+            return error
     kept = _keep_failed(task.target, failed_dir) if task.target.exists() else None
     where = f"; partly executed notebook kept at {kept}" if kept else ""
+    if isinstance(exc, DeadKernelError):
+        return RunError(f"the kernel running notebook {task.source.name} died (most often for lack of "
+                        f"memory: run with --jobs 1, or on a machine with more memory){where}; the previous "
+                        "briefing is unchanged")
     if isinstance(exc, PapermillExecutionError):
         first = str(exc.evalue).splitlines()[0] if exc.evalue else ""
+        if "[Errno 28]" in first or "[Errno 122]" in first:  # ENOSPC, EDQUOT inside the kernel
+            return RunError(f"no space left on the device while notebook {task.source.name} wrote its "
+                            f"results ({first}); free some space and run again{where}; the previous "
+                            "briefing is unchanged", code=74)
         return RunError(f"notebook {task.source.name} failed at cell {exc.cell_index} (execution count "
                         f"{exc.exec_count}): {exc.ename}: {first}{where}; the previous briefing is unchanged")
     text = str(exc).splitlines()[0] if str(exc) else ""
@@ -248,8 +263,12 @@ def _run_error(task: Task, exc: Exception, failed_dir: Path) -> RunError:
                     f"{where}; the previous briefing is unchanged")
 
 
-def _keep_failed(notebook: Path, failed_dir: Path) -> Path:
-    failed_dir.mkdir(parents=True, exist_ok=True)
-    dest = failed_dir / notebook.name
-    shutil.copy2(notebook, dest)
+def _keep_failed(notebook: Path, failed_dir: Path) -> Path | None:
+    """A copy of the partly executed notebook for debugging (None when it cannot be written)."""
+    try:
+        failed_dir.mkdir(parents=True, exist_ok=True)
+        dest = failed_dir / notebook.name
+        shutil.copy2(notebook, dest)
+    except OSError:
+        return None
     return dest

@@ -94,6 +94,7 @@ def publish(params_paths: list[Path], reports_dir: Path = Path("reports"), quiet
     outcomes: list[Outcome] = []
     with exclusive(reports_dir / ".site.lock", what="the site"):
         current = _current_site(reports_dir)
+        _clear_leftovers(reports_dir, current)
         stage = Path(tempfile.mkdtemp(prefix=".site-", dir=reports_dir))
         stage.chmod(0o755)
         try:
@@ -135,6 +136,18 @@ def publish(params_paths: list[Path], reports_dir: Path = Path("reports"), quiet
         if current and current != _current_site(reports_dir):
             shutil.rmtree(current, ignore_errors=True)
     return outcomes
+
+
+def _clear_leftovers(reports: Path, current: Path | None) -> None:
+    """Remove what a publish that died left: site folders it was building, its temporary links.
+    Only the holder of the site lock makes these, and we hold it, so they belong to no live run."""
+    for path in [*reports.glob(".site-*")]:
+        if current is not None and path.resolve() == current:
+            continue
+        if path.is_symlink() or path.is_file():
+            path.unlink(missing_ok=True)
+        elif path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _previous_slug(site: Path | None, params_path: Path) -> str:

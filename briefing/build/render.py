@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefing.build.combine import DocumentMeta, combine, to_markdown
+from briefing.build.faults import checkpoint
 from briefing.errors import RunError
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ def render(notebooks: list[Path], out_dir: Path, formats: list[str], meta: Docum
     else:
         for fmt in formats:
             outputs.append(_embedded(nb, work, fmt, meta, out_dir))
+            checkpoint(f"rendered-{fmt}")
     shutil.rmtree(work, ignore_errors=True)
     return outputs
 
@@ -128,9 +130,13 @@ def _quarto(exe: str, src: Path, fmt: str, out_dir: Path) -> Path:
 
 def _embedded(nb: nbformat.NotebookNode, work: Path, fmt: str, meta: DocumentMeta,
               out_dir: Path) -> Path:
-    import pypandoc
+    try:
+        import pypandoc
 
-    pandoc = pypandoc.get_pandoc_path()
+        pandoc = pypandoc.get_pandoc_path()
+    except (ImportError, OSError):
+        raise RunError("pandoc not found (it comes with the pypandoc_binary package): run `make setup` "
+                       "or pip install pypandoc_binary, or use renderer: quarto", code=2) from None
     fig_format = "svg"
     md = to_markdown(nb, work / f"figures-{fmt}", fig_format)
     src = work / f"briefing-{fmt}.md"
@@ -149,7 +155,11 @@ def _embedded(nb: nbformat.NotebookNode, work: Path, fmt: str, meta: DocumentMet
         _run([*common, "--to", "html5", "--embed-resources", "--css", css.name,
               "--toc-depth", "2", "--output", out.name], work, "pandoc (HTML)")
     else:
-        import typst
+        try:
+            import typst
+        except ImportError:
+            raise RunError("typst not found (the typst package makes the PDF): run `make setup` or pip "
+                           "install typst, use renderer: quarto, or set outputs: [html]", code=2) from None
 
         typ = work / "briefing.typ"
         # --columns small: every pipe table gets relative column widths (from its dashes) and wraps

@@ -23,6 +23,7 @@ import yaml
 from briefing import __version__
 from briefing.build.combine import DocumentMeta
 from briefing.build.execute import Executor, Task, declared_parameters, reads_sections, record_key, stored_key
+from briefing.build.faults import checkpoint, resource_error
 from briefing.build.locking import exclusive
 from briefing.build.progress import Progress
 from briefing.build.render import Renderer, choose, render
@@ -89,6 +90,7 @@ def swap_into_place(build: Path, dest: Path) -> None:
     """Replace `dest` by `build`. Where the system allows, one atomic exchange, so `dest` is
     never missing; elsewhere two renames, restoring `dest` if the second fails."""
     if dest.exists() and _exchange(build, dest):
+        checkpoint("swapped")
         shutil.rmtree(build, ignore_errors=True)  # `build` now holds the previous briefing
         return
     old = None
@@ -158,7 +160,19 @@ def notebook_key(source: Path, parameters: dict, prepared: Prepared) -> str:
 def run_briefing(params_path: str | Path, reports_dir: str | Path = "reports",
                  renderer: str | None = None, quiet: bool = False, jobs: int | None = None) -> RunResult:
     """Validate, execute the notebooks (those whose inputs changed), render, and move
-    reports/<slug>/ into place."""
+    reports/<slug>/ into place. A disk that fills, a folder that cannot be written or memory
+    that runs out ends the run with one line saying so (RunError), the previous briefing intact."""
+    try:
+        return _run_briefing(params_path, Path(reports_dir), renderer, quiet, jobs)
+    except OSError as exc:
+        error = resource_error(exc, Path(reports_dir))
+        if error is None:
+            raise
+        raise error from None
+
+
+def _run_briefing(params_path: str | Path, reports_dir: Path, renderer: str | None, quiet: bool,
+                  jobs: int | None) -> RunResult:
     t0 = time.perf_counter()
     params_path = Path(params_path)
     progress = Progress(quiet)
@@ -174,6 +188,7 @@ def run_briefing(params_path: str | Path, reports_dir: str | Path = "reports",
     jobs = chosen_jobs or default_jobs()
     with exclusive(reports / f".{slug}.lock", what=f"briefing {slug}"):
         shutil.rmtree(reports / "_failed" / slug, ignore_errors=True)  # failures of earlier runs
+        _clear_leftovers(reports, slug, progress)
         build = Path(tempfile.mkdtemp(prefix=f".build-{slug}-", dir=reports))
         build.chmod(0o755)
         cache_root = default_root(reports)
@@ -188,6 +203,7 @@ def run_briefing(params_path: str | Path, reports_dir: str | Path = "reports",
                                engine=engine, progress=progress)
             precompute_measures(prepared)
             progress(_prepared_line(prepared))
+            checkpoint("prepared")
             when = datetime.now(UTC)
             values = {"params_file": str(params_path.resolve()), "params": params.plain(),
                       "params_label": _label(params_path)}
@@ -214,6 +230,7 @@ def run_briefing(params_path: str | Path, reports_dir: str | Path = "reports",
                                                                sort_keys=False, allow_unicode=True))
             made = manifest(params, params_path, prepared.corpus_hash, backend, when)
             write_atomic(build / "manifest.json", json.dumps(made, indent=2))
+            checkpoint("swap")
             swap_into_place(build, dest)
         finally:
             if executor is not None:
@@ -226,6 +243,17 @@ def run_briefing(params_path: str | Path, reports_dir: str | Path = "reports",
                        time.perf_counter() - t0, [t.source.name for t, _ in tasks])
     progress(f"done in {result.seconds:.1f}s: {', '.join(str(p) for p in result.outputs)}")
     return result
+
+
+def _clear_leftovers(reports: Path, slug: str, progress: Progress) -> None:
+    """Remove what runs of this briefing that died left behind: their build folders and the
+    previous briefing a swap had set aside. Only the holder of the briefing's lock makes these,
+    and we hold it now, so whatever is there belongs to a run that is gone."""
+    dead = [*reports.glob(f".build-{slug}-*"), *reports.glob(f".old-{slug}-*")]
+    for folder in dead:
+        shutil.rmtree(folder, ignore_errors=True)
+    if dead:
+        progress(f"removed {len(dead)} folder{'s' * (len(dead) != 1)} left by an interrupted run")
 
 
 def _prepared_line(prepared: Prepared) -> str:
