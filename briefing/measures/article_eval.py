@@ -38,7 +38,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from nltk.stem.snowball import SnowballStemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from briefing.corpus.clean import load_rules
@@ -110,26 +109,20 @@ def load_articles(path: str | Path) -> pd.DataFrame:
 class NameBaseline:
     """The frame-name baseline: frames whose name's word stems begin some word's stem."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
-        self._stemmer = SnowballStemmer("english")
-        self._stems: dict[str, str] = {}
+    def __init__(self, lexicon: Lexicon, detector: FrameDetector | None = None) -> None:
+        # the detector's per-word stem cache: each distinct word is folded and stemmed once
+        self._det = detector or FrameDetector(lexicon)
         self.prefixes: dict[str, tuple[str, ...]] = {}
         for f in lexicon.frames:
             words = [fold(m.group(0)) for m in TOKEN.finditer(f.name)]
-            self.prefixes[f.id] = tuple(dict.fromkeys(self._stem(w) for w in words
+            self.prefixes[f.id] = tuple(dict.fromkeys(self._det.stem(w) for w in words
                                                       if w not in ENGLISH_STOP_WORDS))
         alts = sorted({p for ps in self.prefixes.values() for p in ps}, key=len, reverse=True)
         self._any = re.compile("|".join(map(re.escape, alts))) if alts else None
 
-    def _stem(self, word: str) -> str:
-        stem = self._stems.get(word)
-        if stem is None:
-            stem = self._stems[word] = self._stemmer.stem(word)
-        return stem
-
     def frames_of(self, text: str) -> list[str]:
         """The frames whose name stems begin the stem of a word of `text` (lexicon order)."""
-        stems = {self._stem(fold(m.group(0)).replace("’", "'")) for m in TOKEN.finditer(text)}
+        stems = {self._det.word_stem(m.group(0)) for m in TOKEN.finditer(text)}
         if self._any is None or not any(self._any.match(s) for s in stems):  # most sentences: no name
             return []
         return [f for f, ps in self.prefixes.items() if ps and any(s.startswith(ps) for s in stems)]
@@ -218,9 +211,10 @@ def evaluate_articles(lexicon: Lexicon, data: pd.DataFrame, rule: ArticleRule = 
     gold, gold_primary, unscored = _gold(lexicon, data)
     sents = article_sentences(data)
     n = sents.groupby("doc_id").size().reindex([str(i) for i in data.index], fill_value=0)
-    hits = FrameDetector(lexicon).hits(sents)
+    det = FrameDetector(lexicon)
+    hits = det.hits(sents)
     methods: dict[str, MethodScores] = {}
-    for label, h, r in ((RULE, hits, rule), (NAMES, NameBaseline(lexicon).hits(sents), ANY_CUE),
+    for label, h, r in ((RULE, hits, rule), (NAMES, NameBaseline(lexicon, det).hits(sents), ANY_CUE),
                         (ANY, hits, ANY_CUE)):
         sub, arts = article_table(h, n, ids, r)
         methods[label] = score(lexicon, gold, sub.to_numpy(), gold_primary, arts["primary"].tolist())
@@ -252,7 +246,7 @@ def format_evaluation(ev: ArticleEvaluation, title: str) -> str:
     frames = frames.drop_duplicates("frame")
     order = {f: i for i, f in enumerate(rule_t["frame"])}
     short = {RULE: "lexicon + rule", NAMES: "name baseline", MAJORITY: "majority class"}
-    lines = [title, f"rule: {ev.rule.describe()}",
+    lines = [title, f"rule: a frame counts for an article when {ev.rule.describe()}",
              f"{'':<34} {'':>7}  " + "  ".join(f"{short[m]:>17}" for m in shown),
              f"{'frame':<34} {'support':>7}  " + "  ".join(f"{'P':>5} {'R':>5} {'F1':>5}" for _ in shown)]
     for r in frames.sort_values("frame", key=lambda s: s.map(lambda f: order.get(f, 99)),

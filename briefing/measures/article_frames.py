@@ -45,10 +45,10 @@ class ArticleRule:
     min_sentences: int = 2
 
     def describe(self) -> str:
-        """The rule in words, for methods text."""
+        """The rule in words, for methods text ("a frame counts for an article when " + this)."""
         k = self.min_sentences
-        return (f"a frame counts for an article when at least {100 * self.min_share:g}% of the article's "
-                f"sentences carry it and at least {k} sentence{'s' * (k != 1)} do")
+        return (f"at least {100 * self.min_share:g}% of the article's sentences carry it and at least "
+                f"{k} sentence{'s' * (k != 1)} {'do' if k != 1 else 'does'}")
 
 
 #: The calibrated rule.

@@ -11,7 +11,7 @@ NaN bounds instead of a zero-width interval that would look like certainty.
 Shares (framing): `bootstrap_ratio_diff` gives the interval of the change in a ratio of sums
 (sentences carrying a frame / all sentences) resampling whole documents, for many measures at
 once; `compare_counts` tests a 2x2 table (chi-square, or Fisher's exact test when an expected
-count is below 5).
+count is below 5). Shares of articles (primary frames): `bootstrap_shares` resamples articles.
 """
 
 from __future__ import annotations
@@ -186,6 +186,28 @@ def bootstrap_ratio_diff(num_a: np.ndarray, den_a: np.ndarray, num_b: np.ndarray
         return np.full(k, np.nan), np.full(k, np.nan)
     low, high = np.percentile(diff, [tail, 100 - tail], axis=0)
     return low, high
+
+
+def bootstrap_shares(indicators: np.ndarray, *, rounds: int = 2000, level: float = 0.95,
+                     seed: int | np.random.Generator = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shares of rows (articles) in each column, with percentile bootstrap intervals over rows.
+
+    indicators: (n, k) 0/1, e.g. one row per article and one column per primary frame. The share
+    of column j is mean_i x_ij; each bootstrap round redraws the n rows with replacement, and the
+    interval is the (1-level)/2 and (1+level)/2 quantiles of the k shares over the rounds.
+    Returns (share, low, high), each of length k; the bounds are NaN with fewer than two rows.
+    """
+    x = np.asarray(indicators, dtype=float)
+    x = x.reshape(len(x), -1)
+    n, k = x.shape
+    share = x.mean(axis=0) if n else np.full(k, np.nan)
+    if n < 2:
+        return share, np.full(k, np.nan), np.full(k, np.nan)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    draws = (_resample_weights(n, rounds, rng) @ x) / n
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(draws, [tail, 100 - tail], axis=0)
+    return share, low, high
 
 
 @dataclass(frozen=True)
