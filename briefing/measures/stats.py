@@ -188,23 +188,24 @@ def bootstrap_ratio_diff(num_a: np.ndarray, den_a: np.ndarray, num_b: np.ndarray
     return low, high
 
 
-def bootstrap_shares(indicators: np.ndarray, *, rounds: int = 2000, level: float = 0.95,
+def bootstrap_shares(counts: Sequence[int] | np.ndarray, *, rounds: int = 2000, level: float = 0.95,
                      seed: int | np.random.Generator = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Shares of rows (articles) in each column, with percentile bootstrap intervals over rows.
+    """Shares of n articles falling in k exclusive categories (e.g. primary frames), with
+    percentile bootstrap intervals resampling articles.
 
-    indicators: (n, k) 0/1, e.g. one row per article and one column per primary frame. The share
-    of column j is mean_i x_ij; each bootstrap round redraws the n rows with replacement, and the
-    interval is the (1-level)/2 and (1+level)/2 quantiles of the k shares over the rounds.
-    Returns (share, low, high), each of length k; the bounds are NaN with fewer than two rows.
+    counts: articles per category, n = sum. The share of category j is c_j / n. Redrawing the n
+    articles with replacement gives category counts distributed Multinomial(n, c / n), so each
+    round draws those counts directly (the same distribution, without drawing n articles); the
+    interval is the (1-level)/2 and (1+level)/2 quantiles of the shares over the rounds.
+    Returns (share, low, high), each of length k; the bounds are NaN with fewer than two articles.
     """
-    x = np.asarray(indicators, dtype=float)
-    x = x.reshape(len(x), -1)
-    n, k = x.shape
-    share = x.mean(axis=0) if n else np.full(k, np.nan)
+    c = np.asarray(counts, dtype=float)
+    n = c.sum()
+    share = c / n if n else np.full(len(c), np.nan)
     if n < 2:
-        return share, np.full(k, np.nan), np.full(k, np.nan)
+        return share, np.full(len(c), np.nan), np.full(len(c), np.nan)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    draws = (_resample_weights(n, rounds, rng) @ x) / n
+    draws = rng.multinomial(int(n), share, size=rounds) / n
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(draws, [tail, 100 - tail], axis=0)
     return share, low, high

@@ -328,13 +328,19 @@ def test_bootstrap_interval_covers_the_estimate_and_needs_two_documents():
 
 
 def test_bootstrap_shares_match_the_worked_example_of_two_articles():
-    # two articles, one with the frame: a resample holds it 0, 1 or 2 times (p = 1/4, 1/2, 1/4), so
-    # the share is 0, 0.5 or 1; the 95% interval spans 0 to 1, the central 40% is 0.5 to 0.5
-    share, low, high = bootstrap_shares(np.array([[1.0], [0.0]]), rounds=20000, level=0.95, seed=3)
-    assert (share[0], low[0], high[0]) == (0.5, 0.0, 1.0)
-    share, low, high = bootstrap_shares(np.array([[1.0], [0.0]]), rounds=20000, level=0.4, seed=3)
-    assert (low[0], high[0]) == (0.5, 0.5)
-    share, low, high = bootstrap_shares(np.array([[1.0, 0.0]]), rounds=100)
+    # two articles in two categories: a resample holds the first 0, 1 or 2 times (p = 1/4, 1/2, 1/4),
+    # so its share is 0, 0.5 or 1; the 95% interval spans 0 to 1, the central 40% is 0.5 to 0.5
+    share, low, high = bootstrap_shares([1, 1], rounds=20000, level=0.95, seed=3)
+    assert share.tolist() == [0.5, 0.5] and low.tolist() == [0.0, 0.0] and high.tolist() == [1.0, 1.0]
+    share, low, high = bootstrap_shares([1, 1], rounds=20000, level=0.4, seed=3)
+    assert low.tolist() == [0.5, 0.5] and high.tolist() == [0.5, 0.5]
+    # the same as redrawing articles: 30 articles, 9 in the first category
+    share, low, high = bootstrap_shares([9, 21, 0], rounds=20000, seed=1)
+    draws = np.random.default_rng(2).choice([0, 1], size=(20000, 30), p=[0.3, 0.7]).mean(axis=1)
+    assert low[0] == pytest.approx(np.percentile(1 - draws, 2.5), abs=0.034)
+    assert high[0] == pytest.approx(np.percentile(1 - draws, 97.5), abs=0.034)
+    assert (low[2], high[2]) == (0.0, 0.0)
+    share, low, high = bootstrap_shares([1, 0], rounds=100)
     assert share.tolist() == [1.0, 0.0] and np.isnan(low).all() and np.isnan(high).all()
 
 

@@ -96,13 +96,13 @@ def _primary_shares(prepared: Prepared, articles: pd.DataFrame, names: dict[str,
     labels = [*names, NONE]
     rows = []
     for p in prepared.period_names:
-        prim = articles.loc[articles["period"] == p, "primary"].to_numpy()
-        ind = (prim[:, None] == np.array(labels, dtype=object)[None, :]).astype(float)
-        share, low, high = bootstrap_shares(ind, rounds=opts.bootstrap_rounds, level=opts.level, seed=rng)
+        prim = articles.loc[articles["period"] == p, "primary"]
+        counts = prim.value_counts().reindex(labels, fill_value=0).to_numpy()
+        share, low, high = bootstrap_shares(counts, rounds=opts.bootstrap_rounds, level=opts.level, seed=rng)
         if len(prim) < MIN_DOCUMENTS:
             low, high = np.full(len(labels), np.nan), np.full(len(labels), np.nan)
         for j, f in enumerate(labels):
-            rows.append((p, f, names.get(f, "none (no frame substantial)"), len(prim), int(ind[:, j].sum()),
+            rows.append((p, f, names.get(f, "none (no frame substantial)"), len(prim), int(counts[j]),
                          share[j], low[j], high[j]))
     return pd.DataFrame(rows, columns=["period", "frame", "name", "documents", "primary_docs", "share",
                                        "ci_low", "ci_high"])
