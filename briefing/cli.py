@@ -87,8 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_publish)
 
     p = sub.add_parser("evaluate-frames", add_help=False,
-                       help="precision, recall and F1 of the frame lexicons on labelled sentences "
-                            "(CSV or JSONL of text and frames; see `briefing evaluate-frames --help`)")
+                       help="precision, recall and F1 of the frame lexicons on labelled sentences, or "
+                            "with --unit article on labelled articles beside two baselines (CSV or JSONL "
+                            "of text and frames; see `briefing evaluate-frames --help`)")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=_cmd_evaluate_frames)
     return parser

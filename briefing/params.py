@@ -111,6 +111,11 @@ class FramingOptions(_Strict):
     top: int = Field(default=3, ge=1, le=10)
     #: Example sentences per frame and period in the evidence.
     evidence_sentences: int = Field(default=3, ge=1, le=10)
+    #: An article uses a frame when at least this share of its sentences carry it (calibrated on
+    #: labelled articles: briefing/measures/article_frames.py) ...
+    article_min_share: float = Field(default=0.20, ge=0.0, le=1.0)
+    #: ... and at least this many sentences do.
+    article_min_sentences: int = Field(default=2, ge=1)
 
     @field_validator("extra_frames")
     @classmethod

@@ -84,6 +84,10 @@ class FrameDetector:
             self._vocab[token] = entry
         return entry
 
+    def word_stem(self, token: str) -> str:
+        """The stem of a token as written (folded first), from the same per-word cache."""
+        return (self._vocab.get(token) or self._word(token))[0]
+
     @property
     def vocabulary_size(self) -> int:
         """Distinct words (folded) seen so far: each was stemmed once."""

@@ -11,7 +11,7 @@ NaN bounds instead of a zero-width interval that would look like certainty.
 Shares (framing): `bootstrap_ratio_diff` gives the interval of the change in a ratio of sums
 (sentences carrying a frame / all sentences) resampling whole documents, for many measures at
 once; `compare_counts` tests a 2x2 table (chi-square, or Fisher's exact test when an expected
-count is below 5).
+count is below 5). Shares of articles (primary frames): `bootstrap_shares` resamples articles.
 """
 
 from __future__ import annotations
@@ -186,6 +186,29 @@ def bootstrap_ratio_diff(num_a: np.ndarray, den_a: np.ndarray, num_b: np.ndarray
         return np.full(k, np.nan), np.full(k, np.nan)
     low, high = np.percentile(diff, [tail, 100 - tail], axis=0)
     return low, high
+
+
+def bootstrap_shares(counts: Sequence[int] | np.ndarray, *, rounds: int = 2000, level: float = 0.95,
+                     seed: int | np.random.Generator = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shares of n articles falling in k exclusive categories (e.g. primary frames), with
+    percentile bootstrap intervals resampling articles.
+
+    counts: articles per category, n = sum. The share of category j is c_j / n. Redrawing the n
+    articles with replacement gives category counts distributed Multinomial(n, c / n), so each
+    round draws those counts directly (the same distribution, without drawing n articles); the
+    interval is the (1-level)/2 and (1+level)/2 quantiles of the shares over the rounds.
+    Returns (share, low, high), each of length k; the bounds are NaN with fewer than two articles.
+    """
+    c = np.asarray(counts, dtype=float)
+    n = c.sum()
+    share = c / n if n else np.full(len(c), np.nan)
+    if n < 2:
+        return share, np.full(len(c), np.nan), np.full(len(c), np.nan)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    draws = rng.multinomial(int(n), share, size=rounds) / n
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(draws, [tail, 100 - tail], axis=0)
+    return share, low, high
 
 
 @dataclass(frozen=True)

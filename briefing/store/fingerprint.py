@@ -91,5 +91,5 @@ def package_digest() -> str:
     files = sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in kinds
                    and "_nltk_data" not in p.parts and "__pycache__" not in p.parts)
     files += sorted((CHECKOUT / "data" / "lexicons").glob("*.yaml"))
-    files += sorted((CHECKOUT / "tests" / "data").glob("frames_*.csv"))
+    files += sorted((CHECKOUT / "tests" / "data").glob("frames_*"))
     return digest(FORMAT, __version__, *[(str(p.relative_to(CHECKOUT)), p.read_bytes().hex()) for p in files])

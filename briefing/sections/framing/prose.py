@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from briefing import present
+from briefing.measures.article_frames import NONE
 from briefing.sections.findings import Finding
 from briefing.sections.framing.result import MIN_DOCUMENTS, FramingResult
 
@@ -87,6 +88,27 @@ def findings(res: FramingResult) -> list[Finding]:
     return sorted(out, key=lambda f: -f.weight)
 
 
+def _primary_sentence(res: FramingResult) -> str:
+    """Which frames dominate the articles of each period (their primary frames), most frequent first."""
+    parts = []
+    names = res.names()
+    for p, g in res.primary.groupby("period", sort=False):
+        n = int(g["documents"].iloc[0]) if len(g) else 0
+        if not n:
+            continue
+        top = g[(g["primary_docs"] > 0) & (g["frame"] != NONE)].sort_values(
+            "primary_docs", ascending=False, kind="stable").head(3)
+        items = [f"{present.escape(names[r.frame])} ({int(r.primary_docs)} of {n})" for r in top.itertuples()]
+        none = int(g.loc[g["frame"] == NONE, "primary_docs"].sum())
+        if none:
+            items.append(f"no substantial frame ({none} of {n})")
+        parts.append(f"in {present.escape(p)}, " + ", ".join(items))
+    if not parts:
+        return ""
+    return ("Primary frames, the frame that dominates each article (the frame in most of its sentences, "
+            "among those it uses substantially): " + "; ".join(parts) + ".")
+
+
 def prose(res: FramingResult, n_docs: pd.Series, hits: pd.DataFrame, n_sents: int, has: pd.DataFrame) -> str:
     names = res.names()
     framed = int(has.any(axis=1).sum())
@@ -107,6 +129,8 @@ def prose(res: FramingResult, n_docs: pd.Series, hits: pd.DataFrame, n_sents: in
                          + ", ".join(present.escape(n) for n in both["name"]) + ".")
         one = res.one_period[(res.one_period["period_a"] == a) & (res.one_period["period_b"] == b)]
         parts += [t for t in (_one_period_sentence(one, a, b), _one_period_sentence(one, b, a)) if t]
+    if not res.primary.empty:
+        parts += [t for t in (_primary_sentence(res),) if t]
     if res.small_sample:
         counts = [f"{present.fmt_number(int(v))} document{'s' * (int(v) != 1)} in {present.escape(k)}"
                   for k, v in n_docs.items()]

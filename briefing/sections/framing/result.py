@@ -18,7 +18,9 @@ class FramingResult:
 
     frames: pd.DataFrame  # frame (id), name, definition, cues (count), in lexicon order
     hits: pd.DataFrame  # row, doc_id, sentence, frame, cue, start, end, matched
-    shares: pd.DataFrame  # period, frame, name, sentences, with_frame, share, documents, docs_with, doc_share
+    # period, frame, name, sentences, with_frame, share, documents, docs_with, doc_share; docs_with counts
+    # the articles that use the frame substantially (briefing/measures/article_frames.py)
+    shares: pd.DataFrame
     comparisons: pd.DataFrame  # per pair and frame: shares, change, ci_low/high, test
     rising: pd.DataFrame
     falling: pd.DataFrame
@@ -27,6 +29,14 @@ class FramingResult:
     evidence: pd.DataFrame  # frame, name, period, doc_id, sentence, outlet, date, cues, markdown
     quality: pd.DataFrame  # precision, recall, F1 of the lexicon on the labelled sentences
     prose: str
+    # per period and frame (and "none"): documents, primary_docs, share, ci_low, ci_high
+    primary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # one row per article: doc_id, period, sentences, primary, frames (';'-joined substantial frames)
+    articles: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # the article rule and the two baselines on the held-out labelled articles: method, articles,
+    # micro precision/recall/F1, macro F1, primary-frame accuracy
+    article_quality: pd.DataFrame = field(default_factory=pd.DataFrame)
+    article_method: str = ""  # the methods paragraph of the article-level measure, with its figures
     lexicon_version: str = ""
     findings: list[Finding] = field(default_factory=list)
     small_sample: bool = True

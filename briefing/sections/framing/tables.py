@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from briefing import present
+from briefing.measures.article_frames import NONE
 from briefing.sections.framing.figures import frame_order
 from briefing.sections.framing.prose import pct, points
 from briefing.sections.framing.result import FramingResult
@@ -15,14 +16,36 @@ def _pct(x: float) -> str:
 
 
 def shares_table(res: FramingResult) -> pd.DataFrame:
-    """One row per frame: per period, sentences carrying it (k of n, share) and share of documents."""
+    """One row per frame: per period, sentences carrying it (k of n, share) and the documents that use
+    it substantially (the article rule of briefing/measures/article_frames.py)."""
     s = res.shares.set_index(["period", "frame"])
     out = {"frame": [res.names()[f] for f in frame_order(res)[::-1]]}
     for p in res.period_names:
         rows = [s.loc[(p, f)] for f in frame_order(res)[::-1]]
         out[f"{p}: sentences"] = [f"{int(r.with_frame)} of {int(r.sentences)}" for r in rows]
         out[f"{p}: share"] = [_pct(r.share) for r in rows]
-        out[f"{p}: documents"] = [f"{int(r.docs_with)} of {int(r.documents)}" for r in rows]
+        out[f"{p}: documents using it"] = [f"{int(r.docs_with)} of {int(r.documents)}" for r in rows]
+    return pd.DataFrame(out)
+
+
+def primary_table(res: FramingResult) -> pd.DataFrame:
+    """Per frame and period: the share of sentences carrying it, beside the articles whose primary
+    frame it is (k of n, share) and the interval of that share (resampling articles). Frames that
+    no sentence carries and no article has as primary frame are left out; "none" comes last."""
+    s = res.shares.set_index(["period", "frame"])["share"]
+    prim = res.primary.set_index(["period", "frame"])
+    level = present.fmt_number(100 * res.level, 0)
+    order = [f for f in frame_order(res)[::-1]
+             if any(s[(p, f)] > 0 or prim.loc[(p, f), "primary_docs"] > 0 for p in res.period_names)]
+    labels = [*order, NONE]
+    out = {"frame": [res.names().get(f, "none (no frame substantial)") for f in labels]}
+    for p in res.period_names:
+        out[f"{p}: sentences"] = [_pct(s[(p, f)]) if f != NONE else "–" for f in labels]
+        rows = [prim.loc[(p, f)] for f in labels]
+        out[f"{p}: primary in"] = [f"{int(r.primary_docs)} of {int(r.documents)} ({_pct(r.share)})"
+                                   for r in rows]
+        out[f"{p}: {level}% interval"] = ["–" if pd.isna(r.ci_low) else
+                                          f"{_pct(r.ci_low)} to {_pct(r.ci_high)}" for r in rows]
     return pd.DataFrame(out)
 
 
