@@ -121,17 +121,29 @@ class Worker(threading.Thread):
         self.start_error: Exception | None = None
 
     def _start_kernel(self) -> None:
+        from jupyter_core.utils import run_sync
+
         from briefing.build.kernel import kernel_manager_class, kernel_name
 
-        self.km = kernel_manager_class(sync=True)(kernel_name=kernel_name())
-        self.km.start_kernel(cwd=str(self.root), env={**os.environ, **self.env})
+        # the async manager, as papermill itself uses: nbclient polls an async client, and only
+        # then notices a kernel that dies mid-cell
+        self.km = kernel_manager_class()(kernel_name=kernel_name())
+        run_sync(self.km.start_kernel)(cwd=str(self.root), env={**os.environ, **self.env})
         self._run_code(WARMUP, 300)
+
+    def _alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        return bool(run_sync(self.km.is_alive)())
 
     def _run_code(self, code: str, timeout: float) -> None:
         """Run `code` in the kernel, outside any notebook. The client is closed before papermill's
         connects: clients of one manager share an identity, and the kernel routes replies to
         the newest connection."""
-        kc = self.km.client()
+        from jupyter_client.blocking import BlockingKernelClient
+
+        kc = BlockingKernelClient()
+        kc.load_connection_info(self.km.get_connection_info())
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=120)
@@ -156,7 +168,7 @@ class Worker(threading.Thread):
             try:
                 if self.start_error is not None:
                     raise self.start_error
-                if not first or not self.km.is_alive():
+                if not first or not self._alive():
                     self._reset()
                 first = False
                 self._execute(task)
@@ -166,7 +178,7 @@ class Worker(threading.Thread):
         self.shutdown()
 
     def _reset(self) -> None:
-        if not self.km.is_alive():  # a kernel that died in an earlier notebook is replaced
+        if not self._alive():  # a kernel that died in an earlier notebook is replaced
             self.shutdown()
             self._start_kernel()
             return
@@ -188,8 +200,10 @@ class Worker(threading.Thread):
 
     def shutdown(self) -> None:
         if self.km is not None:
+            from jupyter_core.utils import run_sync
+
             try:
-                self.km.shutdown_kernel(now=True)
+                run_sync(self.km.shutdown_kernel)(now=True)
             except Exception:  # noqa: BLE001 - a kernel that is already gone
                 pass
             self.km = None
@@ -200,7 +214,10 @@ class Executor:
 
     def __init__(self, root: Path, jobs: int, progress: Callable[[str], None],
                  env: dict[str, str] | None = None) -> None:
+        import logging
+
         _register_engine()
+        logging.getLogger("papermill").setLevel(logging.CRITICAL)  # failures are reported as RunError
         self.tasks: queue.Queue = queue.Queue()
         self.lock = threading.Lock()
         self.results: dict[Path, Exception | None] = {}

@@ -24,16 +24,15 @@ def kernel_name() -> str:
     return KERNEL_NAME if KERNEL_NAME in specs else "python3"
 
 
-def kernel_manager_class(sync: bool = False) -> type:
+def kernel_manager_class() -> type:
     """A kernel manager that talks to the kernel over local IPC sockets instead of loopback TCP:
-    nothing listens on the network, and the kernel has no unencrypted-TCP warning to print.
-    `sync`: the blocking manager (for a kernel a thread starts and keeps), else the async one."""
+    nothing listens on the network, and the kernel has no unencrypted-TCP warning to print."""
     import tempfile
     import uuid
 
-    from jupyter_client.manager import AsyncKernelManager, KernelManager
+    from jupyter_client.manager import AsyncKernelManager
 
-    class IPCKernelManager(KernelManager if sync else AsyncKernelManager):
+    class IPCKernelManager(AsyncKernelManager):
         def _transport_default(self) -> str:
             return "ipc"
 
