@@ -23,12 +23,12 @@ import yaml
 
 from briefing import __version__
 from briefing.build.combine import DocumentMeta
-from briefing.errors import RunError
 from briefing.build.locking import exclusive
-from briefing.params import Params, load, slug_for
-from briefing.files import find_checkout
-from briefing.corpus.prepare import prepare
 from briefing.build.render import Renderer, choose, render
+from briefing.corpus.prepare import prepare
+from briefing.errors import BriefingError, RunError, one_line
+from briefing.files import find_checkout
+from briefing.params import Params, load, slug_for
 
 
 @dataclass
@@ -139,6 +139,9 @@ def _execute_one(nb: Path, target: Path, values: dict, root: Path, failed_dir: P
                             kernel_manager_class=kernel_manager_class())
     except PapermillExecutionError as exc:
         kept = _keep_failed(target, failed_dir)
+        if exc.ename in _user_error_names():  # bad input found inside the notebook: say it as such
+            raise RunError(f"{one_line(exc.evalue)} (found by notebook {nb.name}; the previous briefing "
+                           "is unchanged)", code=2) from None
         raise RunError(
             f"notebook {nb.name} failed at cell {exc.cell_index} (execution count "
             f"{exc.exec_count}): {exc.ename}: {str(exc.evalue).splitlines()[0] if exc.evalue else ''}"
@@ -151,6 +154,19 @@ def _execute_one(nb: Path, target: Path, values: dict, root: Path, failed_dir: P
                        f"{str(exc).splitlines()[0] if str(exc) else ''}){where}") from None
     progress(f"finished {nb.name} in {time.perf_counter() - t0:.1f}s")
     return target
+
+
+def _user_error_names() -> set[str]:
+    """Class names of every BriefingError (ParamsError, CorpusError, LexiconError...): the errors
+    that mean the input is wrong, not the code."""
+    import briefing.measures.lexicon  # noqa: F401 - defines LexiconError
+
+    names, todo = set(), [BriefingError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return names - {"RunError"}
 
 
 def _keep_failed(notebook: Path, failed_dir: Path) -> Path:

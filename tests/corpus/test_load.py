@@ -60,7 +60,7 @@ def test_missing_column_is_named(tmp_path):
 def test_bad_date_names_the_row(tmp_path):
     rows = [dict(ROWS[0]), dict(ROWS[1], date="last Tuesday")]
     path = write_corpus(tmp_path, rows, "csv")
-    with pytest.raises(CorpusError, match=r"corpus\.csv:3: date 'last Tuesday' is not an ISO 8601 date"):
+    with pytest.raises(CorpusError, match=r"corpus\.csv: row 3 \(id 'b'\): date 'last Tuesday' is not an ISO 8601"):
         load_corpus(path)
 
 
