@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from briefing.present import escape
+
 if TYPE_CHECKING:  # nbformat imports jsonschema's format checkers: seconds, so only when used
     import nbformat
 
@@ -50,9 +52,10 @@ def cell_options(source: str) -> dict[str, Any]:
 
 
 def front_matter(meta: DocumentMeta) -> str:
-    """YAML front matter shared by both renderers (Quarto reads `format:`)."""
+    """YAML front matter shared by both renderers (Quarto reads `format:`). Title and subtitle
+    come from the params file: escaped, since YAML metadata is read as Markdown."""
     data: dict[str, Any] = {
-        "title": meta.title,
+        "title": escape(meta.title),
         "date": meta.date,
         "lang": meta.lang,
         "execute": {"echo": False, "warning": False},
@@ -65,7 +68,7 @@ def front_matter(meta: DocumentMeta) -> str:
         },
     }
     if meta.subtitle:
-        data["subtitle"] = meta.subtitle
+        data["subtitle"] = escape(meta.subtitle)
     return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---"
 
 
