@@ -344,19 +344,18 @@ def check_files(params: Params, source: str | Path) -> None:
     corpus = params.corpus_path
     if not _exists(corpus):
         raise ParamsError(
-            f"{source}: corpus: {shown(params.corpus)} does not exist (looked in {params.base_dir}); "
-            "give a folder of .md articles or a .csv/.jsonl/.parquet file, relative to the params file"
+            f"{source}: corpus: {shown(params.corpus)} does not exist; give a folder of .md articles "
+            "or a .csv/.jsonl/.parquet file, relative to the params file"
         )
     if params.cleaning.rules and not _exists(params.resolve(params.cleaning.rules)):
-        raise ParamsError(f"{source}: cleaning.rules: {shown(params.cleaning.rules)} does not exist "
-                          f"(looked in {params.base_dir}); give a YAML rules file relative to the "
-                          "params file")
+        raise ParamsError(f"{source}: cleaning.rules: {shown(params.cleaning.rules)} does not exist; "
+                          "give a YAML rules file, relative to the params file")
     for field, name in [("framing.lexicon", params.framing.lexicon),
                         *((f"framing.extra_lexicons[{i}]", n)
                           for i, n in enumerate(params.framing.extra_lexicons))]:
         if name and not _exists(params.resolve(name)):
-            raise ParamsError(f"{source}: {field}: {shown(name)} does not exist (looked in "
-                              f"{params.base_dir}); give a lexicon YAML file relative to the params file")
+            raise ParamsError(f"{source}: {field}: {shown(name)} does not exist; give a lexicon YAML "
+                              "file, relative to the params file")
     from briefing.measures.lexicon import lexicon_for
 
     lexicon_for(params)  # raises LexiconError naming the lexicon file and the frame

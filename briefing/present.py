@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import quote, urlsplit
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import pandas as pd
 

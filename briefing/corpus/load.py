@@ -133,7 +133,7 @@ def load_corpus(path: str | Path) -> pd.DataFrame:
     for rec in records:
         where = rec.pop("_where", rec["source"])
         doc_id = _value(rec, "id", where)
-        if doc_id:
+        if doc_id and doc_id != Path(where).stem:  # an article file named by its id says it already
             where += f" (id {shown(doc_id)})"
         values = {col: _value(rec, col, where) for col in (*REQUIRED, *OPTIONAL) if col != "id"}
         for col in REQUIRED:
