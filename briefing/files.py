@@ -82,10 +82,10 @@ def read_yaml(path: Path, error: type[BriefingError], what: str) -> Any:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise error(f"{path}: {problem}{where}; fix the YAML syntax") from None
+    except UnicodeDecodeError:  # before ValueError, of which it is a kind
+        raise error(f"{path}: not UTF-8 text; save the file as UTF-8") from None
     except ValueError as exc:
         raise error(f"{path}: the YAML is {exc}; write plain fields") from None
-    except UnicodeDecodeError:
-        raise error(f"{path}: not UTF-8 text; save the file as UTF-8") from None
     except OSError as exc:
         raise error(f"{path}: cannot be read ({exc.strerror or exc})") from None
 

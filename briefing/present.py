@@ -55,6 +55,8 @@ def bold_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
             continue
         out.append(_escape_keeping_edges(text[pos:start]) if start > pos else "")
         out.append(f"**{escape(text[start:end])}**")
+        if text[end:end + 1] == ".":  # typst reads `#strong[x].y` as field y of the bold text
+            out.append("\u2060")
         pos = end
     out.append(_escape_keeping_edges(text[pos:]))
     joined = "".join(out)

@@ -88,11 +88,24 @@ def combine(notebooks: list[Path], meta: DocumentMeta, footer: str) -> nbformat.
             if cell.cell_type == "code" and not cell.get("outputs"):
                 continue
             cell.pop("id", None)
+            for output in cell.get("outputs", []):
+                if "image/svg+xml" in output.get("data", {}):
+                    output["data"]["image/svg+xml"] = xml_safe(_text(output["data"]["image/svg+xml"]))
             out.cells.append(cell)
     out.cells.append(nbformat.v4.new_markdown_cell(footer))
     for i, cell in enumerate(out.cells):
         cell["id"] = f"cell-{i}"
     return out
+
+
+#: Characters XML 1.0 forbids. Matplotlib writes each label into an SVG comment as it is, so an
+#: actor or period name holding a control character made an SVG that typst (and browsers) refuse.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(svg: str) -> str:
+    """An SVG document without the characters XML forbids."""
+    return _NOT_XML.sub("", svg)
 
 
 def to_markdown(nb: nbformat.NotebookNode, figures_dir: Path, figure_format: str) -> str:

@@ -79,6 +79,9 @@ def parse_frame(entry: Any, where: str, index: int) -> Frame:
         raise LexiconError(f"{where}: {label}: unknown field {shown(unknown[0])}; "
                            "a frame has id, name, definition and cues")
     fid = entry.get("id") or frame_id(name)
+    if fid == "":
+        raise LexiconError(f"{where}: {label}: the name has no letter or digit to make an id from; "
+                           "give the frame an id (lowercase letters, digits and _)")
     if not isinstance(fid, str) or not _ID.match(fid):
         raise LexiconError(f"{where}: {label}: id {shown(fid)} must be lowercase letters, digits and _")
     definition = entry.get("definition")
