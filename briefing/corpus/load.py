@@ -148,7 +148,7 @@ def load_corpus(path: str | Path) -> pd.DataFrame:
             "url": values["url"],
             "language": values["language"] or "en",
             "date_note": values["date_note"],
-            "text": values["text"] if isinstance(rec["text"], str) else str(rec["text"]),
+            "text": str(rec["text"]),  # as published: not stripped (the cleaning log counts lines)
             "source": rec["source"],
         })
     df = pd.DataFrame(rows, columns=list(COLUMNS))

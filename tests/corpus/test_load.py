@@ -171,3 +171,10 @@ def test_huge_bad_value_is_quoted_short(tmp_path):
     with pytest.raises(CorpusError) as info:
         load_corpus(path)
     assert len(str(info.value)) < len(str(path)) + 200 and "(50,000 characters)" in str(info.value)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_table_text_is_kept_as_published_not_stripped(tmp_path, fmt):
+    text = "\u00a0 Dateline\n\n\nFirst paragraph.  \n"
+    df = load_corpus(write_corpus(tmp_path, [dict(ROWS[0], text=text)], fmt))
+    assert df.loc[0, "text"] == text
