@@ -155,8 +155,10 @@ def load_corpus(path: str | Path) -> pd.DataFrame:
     dup = df["id"][df["id"].duplicated()]
     if len(dup):
         first = dup.iloc[0]
-        where = ", ".join(df.loc[df["id"] == first, "source"])
-        raise CorpusError(f"{path}: article id {shown(first)} is used twice ({where}); give each its own id")
+        sources = list(df.loc[df["id"] == first, "source"])
+        where = ", ".join(sources[:3]) + (f" and {len(sources) - 3:,} more" if len(sources) > 3 else "")
+        raise CorpusError(f"{path}: article id {shown(first)} is used {len(sources):,} times ({where}); "
+                          "give each article its own id")
     df["date"] = pd.to_datetime(df["date"])
     return df.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
 

@@ -73,7 +73,7 @@ def test_empty_text_is_rejected(tmp_path):
 
 def test_duplicate_ids_are_rejected(tmp_path):
     path = write_corpus(tmp_path, [ROWS[0], dict(ROWS[1], id="a")], "jsonl")
-    with pytest.raises(CorpusError, match="article id 'a' is used twice"):
+    with pytest.raises(CorpusError, match="article id 'a' is used 2 times"):
         load_corpus(path)
 
 
