@@ -23,7 +23,7 @@ from briefing import __version__
 from briefing.build.locking import exclusive
 from briefing.corpus.load import corpus_hash, load_corpus
 from briefing.corpus.prepare import assign_periods
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, inert
 from briefing.files import PACKAGE
 from briefing.params import Params, load, slug_for
 
@@ -246,6 +246,7 @@ def cli(params: list[str], reports: str, quiet: bool, renderer: str | None) -> i
     if not paths:
         raise BriefingError("no params files given and none found in params/; pass params/<name>.yaml")
     outcomes = publish(paths, Path(reports), quiet=quiet, renderer=renderer)
-    print(summary(outcomes), file=sys.stderr)
+    for line in summary(outcomes).splitlines():  # messages quote titles and values: keep them inert
+        print(inert(line), file=sys.stderr)
     print(_site_dir(Path(reports)) / "index.html")
     return 1 if any(o.status == "failed" for o in outcomes) else 0
