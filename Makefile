@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.briefing-installed
 PARAMS ?= params/biden-amlo-2022-vs-2023.yaml
 
-.PHONY: setup briefing test bench lint publish system-deps clean
+.PHONY: setup briefing test fuzz bench lint publish system-deps clean
 
 setup: $(STAMP)
 
@@ -34,6 +34,12 @@ system-deps:
 
 test: $(STAMP) system-deps
 	$(PY) -m pytest
+
+# Thousands of fuzzed params files and corpora (fresh random ones each time), and a few full runs;
+# FUZZ_SCALE times the examples `make test` tries (default 25). Prints how many were tried.
+FUZZ_SCALE ?= 25
+fuzz: $(STAMP)
+	BRIEFING_FUZZ=1 BRIEFING_FUZZ_SCALE=$(FUZZ_SCALE) $(PY) -m pytest tests/test_fuzz.py -p no:cacheprovider
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

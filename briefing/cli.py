@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from briefing import __version__
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, inert
 
 
 def _cmd_setup(args: argparse.Namespace) -> int:
@@ -30,7 +30,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         prepared = prepare(p, source=str(path))
         counts = prepared.documents.groupby("period", observed=False).size()
         summary = ", ".join(f"{k}: {v}" for k, v in counts.items())
-        print(f"{path}: ok ({summary} documents)")
+        print(inert(f"{path}: ok ({summary} documents)"))
     return 0
 
 
@@ -95,22 +95,52 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Exit code of an unexpected internal error (EX_SOFTWARE from sysexits.h).
+EXIT_BUG = 70
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["evaluate-frames"]:  # its own parser (briefing/frame_eval.py)
-        from briefing.measures.frame_eval import cli_main
-
-        return cli_main(argv[1:])
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    command = argv[0] if argv and not argv[0].startswith("-") else "briefing"
     try:
+        if argv[:1] == ["evaluate-frames"]:  # its own parser (briefing/frame_eval.py)
+            from briefing.measures.frame_eval import cli_main
+
+            return cli_main(argv[1:])
+        parser = build_parser()
+        args = parser.parse_args(argv)
         return int(args.func(args) or 0)
     except BriefingError as exc:
-        print(f"briefing {args.command}: error: {exc}", file=sys.stderr)
+        for line in exc.lines():
+            print(inert(f"briefing {command}: error: {line}"), file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
-        print(f"briefing {args.command}: interrupted", file=sys.stderr)
+        print(f"briefing {command}: interrupted", file=sys.stderr)
         return 130
+    except SystemExit:  # argparse's usage errors and --help
+        raise
+    except BaseException as exc:  # noqa: BLE001 - anything else is a bug: one line, not a traceback
+        print(inert(f"briefing {command}: internal error ({type(exc).__name__}): this is a bug in "
+                    f"briefing, not in your input; {_save_traceback(argv)}"), file=sys.stderr)
+        return EXIT_BUG
+
+
+def _save_traceback(argv: list[str]) -> str:
+    """Write the current exception's traceback to a file; say where (or why it could not be)."""
+    import tempfile
+    import time
+    import traceback
+
+    text = (f"briefing {__version__}, python {sys.version.split()[0]}\n"
+            f"argv: {argv!r}\n\n{traceback.format_exc()}")
+    try:
+        fd, name = tempfile.mkstemp(prefix=f"briefing-bug-{time.strftime('%Y%m%d-%H%M%S')}-",
+                                    suffix=".txt")
+        with open(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
+            fh.write(text)
+    except OSError as err:
+        return f"the traceback could not be saved ({err.strerror or err}); please report the command"
+    return f"the full traceback is in {name}; please report it with that file"
 
 
 if __name__ == "__main__":  # pragma: no cover

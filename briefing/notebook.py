@@ -41,12 +41,14 @@ def open_briefing(params_file: str | Path, params: dict[str, Any] | None = None)
 
 
 def setup_figures() -> None:
-    """Figures readable in print and greyscale; SVG (vector) and PNG outputs."""
+    """Figures readable in print and greyscale; SVG (vector) and PNG outputs. Labels are shown as
+    written: no mathtext, so an actor, frame or period named with `$` signs cannot break a figure."""
     import matplotlib
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # no timestamp in the SVG: reruns give the same bytes
     matplotlib.rcParams.update({"svg.hashsalt": "briefing"})
     matplotlib.rcParams.update({
+        "text.parse_math": False,
         "figure.figsize": (7.0, 3.6), "figure.dpi": 110, "savefig.dpi": 150,
         "font.size": 10, "axes.titlesize": 11, "axes.spines.top": False,
         "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3,

@@ -10,12 +10,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from briefing.errors import ParamsError
+from briefing.errors import ParamsError, shown
 from briefing.files import read_yaml
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
 
 
 class Period(_Strict):
@@ -29,7 +29,7 @@ class Period(_Strict):
     def _not_empty(self) -> Period:
         if self.end < self.start:
             raise ValueError(
-                f"period {self.name!r} is empty: end {self.end} is before start {self.start}; "
+                f"period {shown(self.name)} is empty: end {self.end} is before start {self.start}; "
                 "swap them or fix the dates"
             )
         return self
@@ -61,7 +61,7 @@ class CleaningOptions(_Strict):
             try:
                 re.compile(p)
             except re.error as exc:
-                raise ValueError(f"{p!r} is not a valid regular expression ({exc})") from None
+                raise ValueError(f"{shown(p)} is not a valid regular expression ({exc})") from None
         return patterns
 
 
@@ -200,12 +200,13 @@ class Params(_Strict):
         names = [p.name for p in self.periods]
         for i, name in enumerate(names):
             if name in names[:i]:
-                raise ValueError(f"period name {name!r} is used twice; give each period its own name")
+                raise ValueError(f"periods[{i}].name: {shown(name)} is used twice; give each period "
+                                 "its own name")
         ordered = sorted(self.periods, key=lambda p: p.start)
         for a, b in zip(ordered, ordered[1:], strict=False):
             if b.start <= a.end:
                 raise ValueError(
-                    f"periods {a.name!r} ({a.start}..{a.end}) and {b.name!r} ({b.start}..{b.end}) "
+                    f"periods: {shown(a.name)} ({a.start}..{a.end}) and {shown(b.name)} ({b.start}..{b.end}) "
                     "overlap; a document must fall in one period only"
                 )
         if self.scheduler and self.engine != "dask":
@@ -214,7 +215,8 @@ class Params(_Strict):
         actor_names = [a.name for a in self.actors]
         for i, name in enumerate(actor_names):
             if name in actor_names[:i]:
-                raise ValueError(f"actor {name!r} is listed twice; merge the entries' aliases")
+                raise ValueError(f"actors[{i}].name: {shown(name)} is listed twice; merge the entries' "
+                                 "aliases")
         return self
 
     @property
@@ -243,13 +245,26 @@ def slug_for(params: Params, source: str | Path | None = None) -> str:
     return re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-") or "briefing"
 
 
-def _field_path(loc: tuple[Any, ...]) -> str:
+#: The names pydantic gives the branches of a union (`n_topics: int | "auto"`) in an error's
+#: location; they are not fields the user wrote, so the path leaves them out.
+_UNION_BRANCH = re.compile(r"^(?:int|str|float|bool|none|literal\[.*\]|[a-z-]+\[.*\])$", re.S)
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _field_path(loc: tuple[Any, ...], keep_last: bool = False) -> str:
+    """`periods[0].start` from ("periods", 0, "start"); a key that is not a plain name (as an
+    unknown key can be) is quoted, and cut when long."""
     out = ""
-    for part in loc:
+    for n, part in enumerate(loc):
+        last = n == len(loc) - 1
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
+        elif _UNION_BRANCH.match(str(part)) and not (last and keep_last):
+            continue
+        elif _NAME.match(str(part)) and len(str(part)) <= 40:
             out += ("." if out else "") + str(part)
+        else:
+            out += f"[{shown(part, 40)}]"
     return out
 
 
@@ -272,52 +287,132 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
 
 
 def describe_error(err: dict[str, Any]) -> str:
-    """One readable line for one pydantic error."""
+    """One readable line for one pydantic error: the field first, then what is wrong with it."""
     loc = tuple(err.get("loc", ()))
     kind = err.get("type", "")
     if kind == "extra_forbidden":
         owner = _model_at(loc[:-1])
         known = [k for k in (owner.model_fields if owner else {}) if k != "base_dir"]
-        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f"did you mean {guess[0]!r}?" if guess else f"known fields: {', '.join(known)}"
-        return f"{_field_path(loc)}: unknown field; {hint}"
+        guess = difflib.get_close_matches(str(loc[-1]), known, n=1) if len(str(loc[-1])) < 100 else []
+        hint = f"did you mean {guess[0]!r}?" if guess else f"known fields: {_listed(known)}"
+        return f"{_field_path(loc, keep_last=True)}: unknown field; {hint}"
     msg = err.get("msg", "invalid value")
-    msg = msg.removeprefix("Value error, ")
+    msg = re.sub(r" or instance of \w+", "", msg.removeprefix("Value error, "))
     if kind == "missing":
         return f"{_field_path(loc)}: required field is missing"
     got = err.get("input")
-    shown = "" if isinstance(got, dict | list) or kind.startswith("value_error") else f" (got {got!r})"
+    show = "" if isinstance(got, dict | list) or kind.startswith("value_error") else f" (got {shown(got)})"
     where = _field_path(loc)
-    return f"{where}: {msg}{shown}" if where else f"{msg}{shown}"
+    return f"{where}: {msg}{show}" if where else f"{msg}{show}"
+
+
+#: Problems listed one by one; beyond this many, the closing line gives the count.
+MAX_LISTED = 20
 
 
 def validate(data: Any, source: str | Path = "<params>") -> Params:
-    """Validate a mapping as a Params; raise ParamsError naming the file and the field."""
+    """Validate a mapping as a Params; raise ParamsError naming the file and the field of each
+    problem (all of them, unknown fields first: a misspelt key is often why another is missing)."""
+    if data is None:
+        raise ParamsError(f"{source}: the file is empty; a params file needs at least title, corpus "
+                          "and periods (see README.md, \"Writing a params file\")")
     if not isinstance(data, dict):
-        raise ParamsError(f"{source}: expected a mapping of fields (title, corpus, periods...) at top level")
+        raise ParamsError(f"{source}: expected a mapping of fields (title, corpus, periods...) at top "
+                          f"level, found {_kind(data)}")
     try:
         return Params.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        more = len(exc.errors()) - 1
-        tail = f" (and {more} more problem{'s' * (more > 1)})" if more else ""
-        raise ParamsError(f"{source}: {describe_error(first)}{tail}") from None
+        errors = sorted(exc.errors(), key=lambda e: e.get("type") != "extra_forbidden")
+    except RecursionError:
+        raise ParamsError(f"{source}: the fields are nested too deeply; write plain fields") from None
+    lines = _merge_branches([f"{source}: {describe_error(e)}" for e in errors])
+    if len(lines) == 1:
+        raise ParamsError(lines[0])
+    more = len(lines) - MAX_LISTED
+    listed = lines[:MAX_LISTED] + ([f"{source}: ... and {more} more"] if more > 0 else [])
+    raise ParamsError(f"{source}: {len(lines)} problems; fix them and run again", problems=listed)
+
+
+def _listed(names: list[str], limit: int = 100) -> str:
+    """Names joined by commas, cut (with "...") to about `limit` characters."""
+    out = ""
+    for name in names:
+        if out and len(out) + len(name) > limit:
+            return out + ", ..."
+        out += (", " if out else "") + name
+    return out
+
+
+def _merge_branches(lines: list[str]) -> list[str]:
+    """One line per field: the errors of a union's branches (n_topics: a number, or "auto")
+    become one line saying each way the value could be right."""
+    merged: dict[str, str] = {}
+    for line in lines:
+        head, sep, rest = line.partition(": Input should be ")
+        if sep and head + sep in merged:
+            first, also = merged[head + sep], rest.split(" (got ")[0]
+            merged[head + sep] = (first.replace(" (got ", f", or {also} (got ", 1) if " (got " in first
+                                  else f"{first}, or {also}")
+        else:
+            merged[head + sep if sep else line] = line
+    return list(merged.values())
+
+
+def _kind(value: Any) -> str:
+    names = {list: "a list", str: "a single text", int: "a number", float: "a number", bool: "true/false"}
+    return names.get(type(value), f"a {type(value).__name__}")
 
 
 def load(path: str | Path) -> Params:
-    """Read and validate a params file; relative paths in it resolve against its directory."""
+    """Read and validate a params file; relative paths in it resolve against its directory, and
+    the files it names (corpus, cleaning rules, lexicons) must exist and be readable."""
     path = Path(path)
     data = read_yaml(path, ParamsError, "params file (pass a YAML file such as params/<name>.yaml)")
     if isinstance(data, dict) and "base_dir" in data:
-        raise ParamsError(f"{path}: base_dir: unknown field; paths are relative to the params file")
+        data = {k: v for k, v in data.items() if k != "base_dir"}
+        own = f"{path}: base_dir: unknown field; paths are relative to the params file"
+        try:
+            validate(data, path)
+        except ParamsError as exc:
+            lines = [own, *exc.problems] if exc.problems else [own, str(exc)]
+            raise ParamsError(f"{path}: {len(lines)} problems; fix them and run again",
+                              problems=lines) from None
+        raise ParamsError(own)
     params = validate(data, path)
     params = params.model_copy(update={"base_dir": str(path.resolve().parent)})
-    if not params.corpus_path.exists():
-        raise ParamsError(
-            f"{path}: corpus: {params.corpus!r} does not exist (looked for {params.corpus_path}); "
-            "give a folder of .md articles or a .csv/.jsonl/.parquet file, relative to the params file"
-        )
+    check_files(params, path)
     return params
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long for the system, or holding a NUL
+        return False
+
+
+def check_files(params: Params, source: str | Path) -> None:
+    """The files a params file names exist and read as what they should be: the corpus, the
+    cleaning rules file, and the frame lexicons (read here, so that a bad lexicon is reported
+    before any notebook runs)."""
+    corpus = params.corpus_path
+    if not _exists(corpus):
+        raise ParamsError(
+            f"{source}: corpus: {shown(params.corpus)} does not exist; give a folder of .md articles "
+            "or a .csv/.jsonl/.parquet file, relative to the params file"
+        )
+    if params.cleaning.rules and not _exists(params.resolve(params.cleaning.rules)):
+        raise ParamsError(f"{source}: cleaning.rules: {shown(params.cleaning.rules)} does not exist; "
+                          "give a YAML rules file, relative to the params file")
+    for field, name in [("framing.lexicon", params.framing.lexicon),
+                        *((f"framing.extra_lexicons[{i}]", n)
+                          for i, n in enumerate(params.framing.extra_lexicons))]:
+        if name and not _exists(params.resolve(name)):
+            raise ParamsError(f"{source}: {field}: {shown(name)} does not exist; give a lexicon YAML "
+                              "file, relative to the params file")
+    from briefing.measures.lexicon import lexicon_for
+
+    lexicon_for(params)  # raises LexiconError naming the lexicon file and the frame
 
 
 def from_plain(values: dict[str, Any], source: str = "<notebook parameters>") -> Params:

@@ -12,19 +12,30 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import pandas as pd
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^$@:-])")
+#: Characters untrusted text may not carry into a briefing: C0/C1 controls (invalid in HTML and
+#: XML) and the bidirectional embeddings, overrides and isolates, which could reorder the text
+#: that follows them (right-to-left letters need none of these to display correctly).
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
+
+_TYPST_MARKER = re.compile(r"^(?:[=+/-]|\d+\.)")
 
 
 def escape(text: object) -> str:
     """Untrusted text as inert Markdown: HTML-escaped, Markdown punctuation backslashed,
-    line breaks folded to spaces (so it cannot open a heading, list or table row)."""
-    s = " ".join(str(text).split())
+    line breaks folded to spaces (so it cannot open a heading, list or table row), control and
+    bidirectional-override characters dropped."""
+    s = " ".join(_INVISIBLE.sub("", str(text)).split())
+    # pandoc's typst writer leaves these unescaped at the start of a table cell or list item, where
+    # typst would read a heading, list or term: an invisible word joiner keeps them plain text
+    lead = "\u2060" if _TYPST_MARKER.match(s) else ""
     s = html.escape(s, quote=False)
     s = _MD_SPECIAL.sub(r"\\\1", s)
-    return s.replace(".", "\\.") if re.match(r"^\d+\.", s) else s
+    return lead + (s.replace(".", "\\.") if re.match(r"^\d+\.", s) else s)
 
 
 def _escape_keeping_edges(text: str) -> str:
@@ -44,10 +55,32 @@ def bold_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
             continue
         out.append(_escape_keeping_edges(text[pos:start]) if start > pos else "")
         out.append(f"**{escape(text[start:end])}**")
+        if text[end:end + 1] == ".":  # typst reads `#strong[x].y` as field y of the bold text
+            out.append("\u2060")
         pos = end
     out.append(_escape_keeping_edges(text[pos:]))
     joined = "".join(out)
     return joined
+
+
+#: URL schemes that become live links; anything else (javascript:, data:, file:...) stays text.
+LINK_SCHEMES = ("http", "https")
+#: Characters kept as they are in a link target; all others are percent-encoded, so no target can
+#: close the Markdown link or carry markup.
+_URL_SAFE = ":/?#@!$&'*+,;=%~-._"
+
+
+def link(url: object) -> str:
+    """An article's URL as Markdown: a live link for an http(s) URL with a host, its text
+    escaped and its target percent-encoded; any other URL (javascript:, data:...) as inert text."""
+    text = " ".join(_INVISIBLE.sub("", str(url)).split())
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unbalanced IPv6 bracket
+        return escape(text)
+    if parts.scheme.lower() not in LINK_SCHEMES or not parts.netloc or " " in text:
+        return escape(text)
+    return f"[{escape(text)}]({quote(text, safe=_URL_SAFE)})"
 
 
 def fmt_number(value: Any, digits: int = 2) -> str:
@@ -63,9 +96,17 @@ def fmt_number(value: Any, digits: int = 2) -> str:
     return str(value)
 
 
+#: Columns shown as links (see `link`) unless a table says otherwise.
+LINK_COLUMNS = ("url", "link")
+
+
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
+
+
 def markdown_table(df: pd.DataFrame, *, digits: int = 2, raw: Sequence[str] = (),
-                   align: dict[str, str] | None = None) -> str:
-    """A pipe table. Cells are escaped unless their column is in `raw` (already safe Markdown)."""
+                   align: dict[str, str] | None = None, links: Sequence[str] = LINK_COLUMNS) -> str:
+    """A pipe table. Cells are escaped unless their column is in `raw` (already safe Markdown);
+    cells of the columns in `links` become links where their URL is http(s) (see `link`)."""
     cols = list(df.columns)
     # underscores become spaces so long column names can wrap in narrow (PDF) columns
     head = "| " + " | ".join(escape(str(c).replace("_", " ")) for c in cols) + " |"
@@ -73,8 +114,10 @@ def markdown_table(df: pd.DataFrame, *, digits: int = 2, raw: Sequence[str] = ()
     for row in df.itertuples(index=False):
         cells = []
         for c, v in zip(cols, row, strict=True):
-            if c in raw:
-                cells.append(str(v).replace("\n", " ").replace("|", "\\|"))
+            if c in raw:  # escape only the pipes escaping left unescaped, so none can split the cell
+                cells.append(_UNESCAPED_PIPE.sub(r"\1\\|", str(v).replace("\n", " ")))
+            elif c in links and isinstance(v, str) and v.strip():
+                cells.append(link(v))
             elif isinstance(v, float | int) and not isinstance(v, bool):
                 cells.append(fmt_number(v.item() if hasattr(v, "item") else v, digits))
             elif isinstance(v, pd.Timestamp):

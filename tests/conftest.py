@@ -71,3 +71,20 @@ def seed_project(tmp_path: Path) -> Path:
     (tmp_path / "params").mkdir()
     shutil.copy(DEFAULT_PARAMS, tmp_path / "params" / DEFAULT_PARAMS.name)
     return tmp_path
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """After a run that fuzzed (tests/test_fuzz.py), say how many examples were tried."""
+    import sys
+
+    fuzz = sys.modules.get("test_fuzz")
+    tried = getattr(fuzz, "TRIED", None)
+    if not tried:
+        return
+    kinds = {k: v for k, v in tried.items() if ": exit " not in k}
+    outcomes = {k: v for k, v in tried.items() if ": exit " in k}
+    terminalreporter.write_sep("-", "fuzz")
+    terminalreporter.write_line(f"fuzz: {sum(kinds.values()):,} examples tried: "
+                                + ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items())))
+    terminalreporter.write_line("fuzz: outcomes: "
+                                + ", ".join(f"{k} {v:,}" for k, v in sorted(outcomes.items())))

@@ -53,7 +53,8 @@ def test_every_import_of_the_package_is_a_declared_dependency():
                 for d in _pyproject()["project"]["dependencies"]}
     module_of = {"yaml": "pyyaml", "sklearn": "scikit_learn", "frontmatter": "python_frontmatter",
                  "pypandoc": "pypandoc_binary", "IPython": "ipykernel", "matplotlib_inline": "ipykernel",
-                 "jupyter_client": "ipykernel", "adjustText": "adjusttext",
+                 "jupyter_client": "ipykernel", "jupyter_core": "ipykernel", "nbclient": "papermill",
+                 "adjustText": "adjusttext",
                  "vaderSentiment": "vadersentiment"}
     stdlib = set(__import__("sys").stdlib_module_names)
     for path in (ROOT / "briefing").rglob("*.py"):

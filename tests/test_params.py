@@ -151,3 +151,120 @@ def test_plain_values_round_trip_through_yaml():
 def test_validate_rejects_non_mapping():
     with pytest.raises(ParamsError, match="expected a mapping"):
         params_mod.validate(["title"], "x.yaml")
+
+
+def _all_lines(tmp_path: Path, text: str, capsys, about: str = "p.yaml") -> list[str]:
+    """`briefing check` on params/p.yaml holding `text`: exit 2, no traceback; the error lines,
+    each starting with the file at fault (`about`, in the same folder)."""
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert all(line.startswith(f"briefing check: error: {tmp_path / about}: ") for line in lines), err
+    return lines
+
+
+def test_unknown_key_and_the_missing_key_it_hides_are_both_listed_with_a_count(tmp_path, capsys):
+    _corpus(tmp_path)
+    data = base_params()
+    data["titel"] = data.pop("title")
+    lines = _all_lines(tmp_path, yaml.safe_dump(data), capsys)
+    assert len(lines) == 3
+    assert lines[0].endswith("titel: unknown field; did you mean 'title'?")  # the actual mistake first
+    assert lines[1].endswith("title: required field is missing")
+    assert lines[2].endswith("2 problems; fix them and run again")
+
+
+def test_every_problem_gets_its_own_line_naming_its_field(tmp_path, capsys):
+    _corpus(tmp_path)
+    data = base_params() | {"renderer": "latex", "outputs": "html", "paper": "a5"}
+    data["periods"][0]["start"] = "2022-02-30"
+    data["sentiment"] = {"seed": "abc", "bootstrap_rounds": 3}
+    lines = _all_lines(tmp_path, yaml.safe_dump(data), capsys)
+    fields = ["periods[0].start", "outputs", "renderer", "paper", "sentiment.bootstrap_rounds",
+              "sentiment.seed"]
+    assert len(lines) == len(fields) + 1
+    assert lines[-1].endswith(f"{len(fields)} problems; fix them and run again")
+    for field in fields:
+        assert sum(f": {field}: " in line for line in lines) == 1, field
+    assert "day value is outside expected range (got '2022-02-30')" in "".join(lines)
+
+
+def test_many_problems_are_cut_to_twenty_lines_and_counted(tmp_path, capsys):
+    _corpus(tmp_path)
+    data = base_params()
+    data["actors"] = [{"name": "A", f"alias{i}": "x"} for i in range(40)]
+    lines = _all_lines(tmp_path, yaml.safe_dump(data), capsys)
+    assert len(lines) == params_mod.MAX_LISTED + 2
+    assert lines[-2].endswith("... and 20 more") and lines[-1].endswith("40 problems; fix them and run again")
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n", "---\n"])
+def test_empty_params_file_is_reported_as_empty(tmp_path, capsys, text):
+    (line,) = _all_lines(tmp_path, text, capsys)
+    assert "the file is empty" in line and "title, corpus and periods" in line
+
+
+def test_top_level_list_says_what_it_found(tmp_path, capsys):
+    (line,) = _all_lines(tmp_path, "- title\n- corpus\n", capsys)
+    assert "expected a mapping of fields" in line and "found a list" in line
+
+
+@pytest.mark.parametrize("text, found", [
+    ("title: !!float abc\n", "'abc' is not a valid float at line 1, column 8"),
+    ("title: !!bool maybe\n", "'maybe' is not a valid bool at line 1"),
+    ("title: x\nperiods: !!timestamp 2022-13-01\n", "'2022-13-01' is not a valid timestamp at line 2"),
+    ("title: &a [*a]\n", "a value contains itself"),
+    ("a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+     "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+     "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
+     "more than 200,000 values once aliases are expanded"),
+    ("title: " + "[" * 5000 + "\n", "nested too deeply"),
+])
+def test_yaml_values_that_cannot_be_built_are_named_not_a_traceback(tmp_path, capsys, text, found):
+    (line,) = _all_lines(tmp_path, text, capsys)
+    assert found in line
+
+
+def test_an_impossible_date_names_the_period_field(tmp_path, capsys):
+    _corpus(tmp_path)
+    text = yaml.safe_dump(base_params()).replace("2023-12-31", "2023-02-30")
+    (line,) = _all_lines(tmp_path, text, capsys)
+    assert "periods[1].end: " in line and "'2023-02-30'" in line
+
+
+def test_numbers_where_text_is_expected_are_read_as_text(tmp_path):
+    _corpus(tmp_path)
+    text = yaml.safe_dump(base_params()).replace("name: '2022'", "name: 2022")
+    assert "name: 2022\n" in text
+    path = tmp_path / "p.yaml"
+    path.write_text(text)
+    assert [p.name for p in params_mod.load(path).periods] == ["2022", "2023"]
+
+
+def test_a_huge_value_is_quoted_short(tmp_path, capsys):
+    _corpus(tmp_path)
+    (line,) = _all_lines(tmp_path, yaml.safe_dump(base_params() | {"renderer": "x" * 100_000}), capsys)
+    assert len(line) < 300 and "(100,000 characters)" in line
+
+
+def test_a_bad_lexicon_is_reported_by_check_not_by_the_framing_notebook(tmp_path, capsys):
+    _corpus(tmp_path)
+    (tmp_path / "lex.yaml").write_text("version: 1\nsource: me\nframes:\n  - {name: Trade, cues: [tariff]}\n")
+    (line,) = _all_lines(tmp_path, yaml.safe_dump(base_params() | {"framing": {"lexicon": "lex.yaml"}}),
+                         capsys, about="lex.yaml")
+    assert "frame 'Trade': missing definition" in line
+
+
+def test_a_missing_extra_lexicon_names_its_field(tmp_path, capsys):
+    _corpus(tmp_path)
+    data = base_params() | {"framing": {"extra_lexicons": ["nowhere.yaml"]}}
+    (line,) = _all_lines(tmp_path, yaml.safe_dump(data), capsys)
+    assert "framing.extra_lexicons[0]: 'nowhere.yaml' does not exist" in line
+
+
+def test_a_corpus_path_too_long_for_the_system_is_a_missing_corpus(tmp_path, capsys):
+    (line,) = _all_lines(tmp_path, yaml.safe_dump(base_params("x" * 5000)), capsys)
+    assert "corpus: 'xxx" in line and "does not exist" in line and len(line) < 300

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from briefing.present import escape
+
 if TYPE_CHECKING:  # nbformat imports jsonschema's format checkers: seconds, so only when used
     import nbformat
 
@@ -50,9 +52,10 @@ def cell_options(source: str) -> dict[str, Any]:
 
 
 def front_matter(meta: DocumentMeta) -> str:
-    """YAML front matter shared by both renderers (Quarto reads `format:`)."""
+    """YAML front matter shared by both renderers (Quarto reads `format:`). Title and subtitle
+    come from the params file: escaped, since YAML metadata is read as Markdown."""
     data: dict[str, Any] = {
-        "title": meta.title,
+        "title": escape(meta.title),
         "date": meta.date,
         "lang": meta.lang,
         "execute": {"echo": False, "warning": False},
@@ -65,7 +68,7 @@ def front_matter(meta: DocumentMeta) -> str:
         },
     }
     if meta.subtitle:
-        data["subtitle"] = meta.subtitle
+        data["subtitle"] = escape(meta.subtitle)
     return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---"
 
 
@@ -85,11 +88,24 @@ def combine(notebooks: list[Path], meta: DocumentMeta, footer: str) -> nbformat.
             if cell.cell_type == "code" and not cell.get("outputs"):
                 continue
             cell.pop("id", None)
+            for output in cell.get("outputs", []):
+                if "image/svg+xml" in output.get("data", {}):
+                    output["data"]["image/svg+xml"] = xml_safe(_text(output["data"]["image/svg+xml"]))
             out.cells.append(cell)
     out.cells.append(nbformat.v4.new_markdown_cell(footer))
     for i, cell in enumerate(out.cells):
         cell["id"] = f"cell-{i}"
     return out
+
+
+#: Characters XML 1.0 forbids. Matplotlib writes each label into an SVG comment as it is, so an
+#: actor or period name holding a control character made an SVG that typst (and browsers) refuse.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(svg: str) -> str:
+    """An SVG document without the characters XML forbids."""
+    return _NOT_XML.sub("", svg)
 
 
 def to_markdown(nb: nbformat.NotebookNode, figures_dir: Path, figure_format: str) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing.errors import RunError
+from briefing.errors import BriefingError, RunError, one_line
 
 ENGINE = "briefing-warm"
 #: What each kernel imports while the corpus is prepared (kept across the notebooks it runs).
@@ -267,6 +267,10 @@ def _run_error(task: Task, exc: Exception, failed_dir: Path) -> RunError:
         return RunError(f"the kernel running notebook {task.source.name} died (most often for lack of "
                         f"memory: run with --jobs 1, or on a machine with more memory){where}; the previous "
                         "briefing is unchanged")
+    if isinstance(exc, PapermillExecutionError) and exc.ename in _user_error_names():
+        # bad input found inside the notebook: say it as such, on one line
+        return RunError(f"{one_line(exc.evalue)} (found by notebook {task.source.name}; the previous "
+                        "briefing is unchanged)", code=2)
     if isinstance(exc, PapermillExecutionError):
         first = str(exc.evalue).splitlines()[0] if exc.evalue else ""
         if "[Errno 28]" in first or "[Errno 122]" in first:  # ENOSPC, EDQUOT inside the kernel
@@ -278,6 +282,19 @@ def _run_error(task: Task, exc: Exception, failed_dir: Path) -> RunError:
     text = str(exc).splitlines()[0] if str(exc) else ""
     return RunError(f"notebook {task.source.name} could not be executed ({type(exc).__name__}: {text})"
                     f"{where}; the previous briefing is unchanged")
+
+
+def _user_error_names() -> set[str]:
+    """Class names of every BriefingError (ParamsError, CorpusError, LexiconError...): the errors
+    that mean the input is wrong, not the code."""
+    import briefing.measures.lexicon  # noqa: F401 - defines LexiconError
+
+    names, todo = set(), [BriefingError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return names - {"RunError"}
 
 
 def _keep_failed(notebook: Path, failed_dir: Path) -> Path | None:

@@ -23,7 +23,7 @@ from briefing import __version__
 from briefing.build.locking import exclusive
 from briefing.corpus.load import corpus_hash, load_corpus
 from briefing.corpus.prepare import assign_periods
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, inert
 from briefing.files import PACKAGE
 from briefing.params import Params, load, slug_for
 
@@ -123,7 +123,7 @@ def publish(params_paths: list[Path], reports_dir: Path = Path("reports"), quiet
                         (stage / slug / "manifest.json").write_text(json.dumps(m, indent=2), "utf-8")
                         outcomes.append(Outcome(path, slug, "rendered"))
                 except BriefingError as exc:
-                    outcomes.append(Outcome(path, slug, "failed", str(exc)))
+                    outcomes.append(Outcome(path, slug, "failed", "; ".join(exc.lines())))
                     if slug and current and (current / slug).is_dir():
                         shutil.copytree(current / slug, stage / slug)  # keep the last good one
                 if slug and (stage / slug).is_dir():
@@ -195,6 +195,12 @@ def index_html(entries: list[tuple[str, dict]], outcomes: list[Outcome]) -> str:
         )
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = "\n".join(rows) or '<tr><td colspan="4">No briefing has been published yet.</td></tr>'
+    table = sanitize_table(f"""<table>
+<thead><tr><th>Briefing</th><th>Periods</th><th>Generated</th><th>Read</th></tr></thead>
+<tbody>
+{body}
+</tbody>
+</table>""")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -214,16 +220,27 @@ footer {{ margin-top: 2em; font-size: .85em; color: #555; }}
 <body>
 <h1>Briefings</h1>
 <p>How news coverage shifted between periods: sentiment, framing and topics.</p>
-<table>
-<thead><tr><th>Briefing</th><th>Periods</th><th>Generated</th><th>Read</th></tr></thead>
-<tbody>
-{body}
-</tbody>
-</table>
+{table}
 <footer>Site generated {generated} by briefing {html.escape(__version__)}.</footer>
 </body>
 </html>
 """
+
+
+#: What the index's table may hold after sanitising: its own elements, relative or http(s)
+#: links, and the "stale" note; nothing that runs, loads or styles.
+_TABLE_TAGS = {"table", "thead", "tbody", "tr", "th", "td", "a", "span"}
+_TABLE_ATTRIBUTES = {"a": {"href"}, "span": {"class"}, "td": {"colspan"}}
+
+
+def sanitize_table(fragment: str) -> str:
+    """The index's table through nh3 (an HTML sanitizer): a last pass over the one HTML fragment
+    built from untrusted text (titles and period names from params, read back from manifests),
+    so even an escaping mistake cannot put a script, event handler or javascript: link on the site."""
+    import nh3
+
+    return nh3.clean(fragment, tags=_TABLE_TAGS, attributes=_TABLE_ATTRIBUTES,
+                     url_schemes={"http", "https"}, link_rel=None, strip_comments=True)
 
 
 def summary(outcomes: list[Outcome]) -> str:
@@ -242,6 +259,7 @@ def cli(params: list[str], reports: str, quiet: bool, renderer: str | None) -> i
     if not paths:
         raise BriefingError("no params files given and none found in params/; pass params/<name>.yaml")
     outcomes = publish(paths, Path(reports), quiet=quiet, renderer=renderer)
-    print(summary(outcomes), file=sys.stderr)
+    for line in summary(outcomes).splitlines():  # messages quote titles and values: keep them inert
+        print(inert(line), file=sys.stderr)
     print(_site_dir(Path(reports)) / "index.html")
     return 1 if any(o.status == "failed" for o in outcomes) else 0

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from briefing.build.combine import DocumentMeta, combine, to_markdown
 from briefing.build.faults import checkpoint
 from briefing.errors import RunError
+from briefing.present import escape
 
 if TYPE_CHECKING:
     import nbformat
@@ -78,7 +79,7 @@ def choose(preference: str) -> Renderer:
 def footer_text(renderer: Renderer, params_label: str, when: datetime) -> str:
     stamp = when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (f"::: {{.provenance}}\nRendered by the {renderer.describe()} on {stamp} from "
-            f"`{params_label}`.\n:::")
+            f"{escape(params_label)}.\n:::")
 
 
 def render(notebooks: list[Path], out_dir: Path, formats: list[str], meta: DocumentMeta,

@@ -16,7 +16,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from briefing.errors import ParamsError
+from briefing.errors import ParamsError, one_line
+from briefing.files import read_yaml
 
 _DATE_ONLY = re.compile(
     r"^\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
@@ -77,23 +78,22 @@ def load_rules(path: str | Path | None = None, extra_line_patterns: list[str] | 
     if path is None:
         text = resources.files("briefing").joinpath("resources/cleaning_rules.yaml").read_text("utf-8")
         source = "briefing/resources/cleaning_rules.yaml"
-    else:
-        p = Path(path)
-        if not p.is_file():
-            raise ParamsError(f"cleaning.rules: {p} not found; give a YAML rules file")
-        text, source = p.read_text(encoding="utf-8"), str(p)
-    try:
         spec = yaml.safe_load(text) or {}
-    except yaml.YAMLError:
-        raise ParamsError(f"{source}: not valid YAML") from None
+    else:
+        source = str(path)
+        spec = read_yaml(Path(path), ParamsError, "cleaning rules file (cleaning.rules)") or {}
     if not isinstance(spec, dict):
         raise ParamsError(f"{source}: expected a mapping with line_patterns, block_markers...")
     spec = dict(spec)
-    spec["line_patterns"] = list(spec.get("line_patterns") or []) + [
-        {"name": "params pattern", "pattern": p} for p in extra_line_patterns or []
-    ]
-    spec["block_markers"] = list(spec.get("block_markers") or []) + list(extra_block_markers or [])
-    return _compile(spec, source)
+    try:
+        spec["line_patterns"] = list(spec.get("line_patterns") or []) + [
+            {"name": "params pattern", "pattern": p} for p in extra_line_patterns or []
+        ]
+        spec["block_markers"] = list(spec.get("block_markers") or []) + list(extra_block_markers or [])
+        return _compile(spec, source)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ParamsError(f"{source}: a rule has a value of the wrong kind ({one_line(str(exc))[:100]}); "
+                          "follow the layout of briefing/resources/cleaning_rules.yaml") from None
 
 
 def _norm(text: str) -> str:

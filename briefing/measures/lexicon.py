@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefing.errors import ParamsError
+from briefing.errors import ParamsError, shown
 from briefing.files import CHECKOUT, read_yaml
 
 #: The shipped lexicon: the 15 Policy Frames Codebook dimensions.
@@ -71,16 +71,19 @@ def parse_frame(entry: Any, where: str, index: int) -> Frame:
     if not isinstance(entry, dict):
         raise LexiconError(f"{where}: frames[{index}]: expected a mapping with name, definition and cues")
     name = entry.get("name")
-    label = f"frame {name!r}" if name else f"frames[{index}]"
+    label = f"frame {shown(name)}" if name else f"frames[{index}]"
     if not isinstance(name, str) or not name.strip():
         raise LexiconError(f"{where}: {label}: missing name; give each frame a display name")
-    unknown = sorted(set(entry) - {"id", "name", "definition", "cues"})
+    unknown = sorted(map(str, set(entry) - {"id", "name", "definition", "cues"}))
     if unknown:
-        raise LexiconError(f"{where}: {label}: unknown field {unknown[0]!r}; "
+        raise LexiconError(f"{where}: {label}: unknown field {shown(unknown[0])}; "
                            "a frame has id, name, definition and cues")
     fid = entry.get("id") or frame_id(name)
+    if fid == "":
+        raise LexiconError(f"{where}: {label}: the name has no letter or digit to make an id from; "
+                           "give the frame an id (lowercase letters, digits and _)")
     if not isinstance(fid, str) or not _ID.match(fid):
-        raise LexiconError(f"{where}: {label}: id {fid!r} must be lowercase letters, digits and _")
+        raise LexiconError(f"{where}: {label}: id {shown(fid)} must be lowercase letters, digits and _")
     definition = entry.get("definition")
     if not isinstance(definition, str) or not definition.strip():
         raise LexiconError(f"{where}: {label}: missing definition; add a one-line definition of the frame")
@@ -113,8 +116,9 @@ def check_unique(frames: Sequence[Frame]) -> list[Frame]:
         for key in (("id", f.id), ("name", f.name.casefold())):
             if key in seen:
                 other = seen[key]
-                raise LexiconError(f"{f.source}: frame {f.name!r}: duplicate frame (same {key[0]} as "
-                                   f"{other.name!r} in {other.source}); rename it or merge the cue lists")
+                raise LexiconError(f"{f.source}: frame {shown(f.name)}: duplicate frame (same {key[0]} "
+                                   f"as {shown(other.name)} in {other.source}); rename it or merge the "
+                                   "cue lists")
             seen[key] = f
     return list(frames)
 

@@ -208,3 +208,23 @@ def test_swap_into_place_replaces_the_previous_briefing_whole(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["slug"]
     assert sorted(p.name for p in dest.iterdir()) == ["briefing.html"]
     assert (dest / "briefing.html").read_text() == "new"
+
+
+def test_bad_input_found_inside_a_notebook_is_one_named_line_exit_2_not_a_papermill_traceback(tmp_path):
+    from briefing.build.run import Progress, execute
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "from briefing.errors import CorpusError\n"
+        "raise CorpusError(\"data/c.jsonl: line 3: field 'title' holds a list ['a']\")")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "05_bad.ipynb")
+    with pytest.raises(RunError) as info:
+        execute([tmp_path / "05_bad.ipynb"], tmp_path / "out", {}, ROOT, tmp_path / "failed", Progress(True))
+    assert info.value.code == 2
+    assert str(info.value) == ("data/c.jsonl: line 3: field 'title' holds a list ['a'] (found by notebook "
+                               "05_bad.ipynb; the previous briefing is unchanged)")
+    # the kept notebook shows the message, not a Python traceback
+    kept = nbformat.read(tmp_path / "failed" / "05_bad.ipynb", as_version=4)
+    (error,) = [o for c in kept.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert error["traceback"] == ["CorpusError: data/c.jsonl: line 3: field 'title' holds a list ['a']"]
