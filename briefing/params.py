@@ -53,8 +53,10 @@ class CleaningOptions(_Strict):
     extra_line_patterns: list[str] = Field(default_factory=list)
     #: Extra short lines that open a trailing navigation block ("More from us").
     extra_block_markers: list[str] = Field(default_factory=list)
+    #: Extra regular expressions for source markup inside a line; each match is cut out.
+    extra_inline_patterns: list[str] = Field(default_factory=list)
 
-    @field_validator("extra_line_patterns")
+    @field_validator("extra_line_patterns", "extra_inline_patterns")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         for p in patterns:

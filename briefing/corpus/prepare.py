@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from briefing import __version__
-from briefing.corpus.clean import Rules, clean_document, cleaning_log, load_rules
+from briefing.corpus.clean import Rules, clean_document, cleaning_log, load_rules, rules_text
 from briefing.corpus.load import corpus_hash, load_corpus
 from briefing.corpus.sentences import abbreviations, count_words, split_document
 from briefing.errors import ParamsError
@@ -27,7 +27,7 @@ class Prepared:
 
     documents: one row per article in a period (id, title, outlet, date, period, words, ...).
     sentences: one row per cleaned sentence (doc_id, period, outlet, date, sentence, text, words).
-    removed: the cleaning log (doc_id, line, text, rule).
+    removed: the cleaning log (doc_id, line, text, rule, kind, count).
     outside: articles whose date falls in no period (left out of every section).
     empty: articles with no sentence left after cleaning (all boilerplate; left out of every
     section, so every section counts the same articles).
@@ -72,15 +72,16 @@ def process_document(doc_id: str, text: str, title: str, rules: Rules) -> tuple[
 def rules_for(params: Params) -> Rules:
     opts = params.cleaning
     return load_rules(params.resolve(opts.rules) if opts.rules else None,
-                      opts.extra_line_patterns, opts.extra_block_markers)
+                      opts.extra_line_patterns, opts.extra_block_markers, opts.extra_inline_patterns)
 
 
 def _cache_key(chash: str, params: Params) -> str:
     h = hashlib.sha256()
     for part in (chash, params.cleaning.model_dump_json(), ",".join(sorted(abbreviations())), __version__):
         h.update(part.encode("utf-8"))
-    if params.cleaning.rules:
-        h.update(params.resolve(params.cleaning.rules).read_bytes())
+    # the rules themselves, shipped or given: a changed rule must not reuse old sentences
+    h.update(rules_text(params.resolve(params.cleaning.rules) if params.cleaning.rules else None)[0]
+             .encode("utf-8"))
     return h.hexdigest()[:24]
 
 

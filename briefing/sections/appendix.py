@@ -25,7 +25,7 @@ PACKAGES = ("nltk", "vaderSentiment", "pandas", "numpy", "scipy", "scikit-learn"
 @dataclass
 class Appendix:
     corpus: pd.DataFrame       # title, outlet, date, period, words, link
-    cleaning: pd.DataFrame     # lines removed per article and rule
+    cleaning: pd.DataFrame     # lines (or pieces of markup) removed per article and rule
     params_yaml: str
     provenance: pd.DataFrame   # item, value
     versions: pd.DataFrame     # package, version
@@ -64,7 +64,9 @@ def appendix(prepared: Prepared, run_info: dict[str, Any] | None = None) -> Appe
     corpus = corpus.rename(columns={"url": "link"})
     corpus["link"] = corpus["link"].fillna("")
     removed = prepared.removed.merge(docs[["id", "title"]], left_on="doc_id", right_on="id")
-    cleaning = (removed.groupby(["title", "rule"]).size().rename("lines removed").reset_index())
+    count = removed["count"] if "count" in removed else pd.Series(1, index=removed.index)
+    cleaning = (removed.assign(n=count).groupby(["title", "rule"])["n"].sum()
+                .rename("lines (or pieces of markup) removed").reset_index())
     plain = prepared.params.plain()
     shown = {k: v for k, v in plain.items() if k != "base_dir"}
     params_yaml = yaml.safe_dump(shown, sort_keys=False, allow_unicode=True)
