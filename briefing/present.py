@@ -15,16 +15,21 @@ from typing import Any
 
 import pandas as pd
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^$@:-])")
+# Quotes and apostrophes are escaped too: pandoc's `smart` extension (on in pandoc's and
+# Quarto's Markdown) would otherwise curl them, and "--" / "..." would become dashes and
+# ellipses; an escaped character is printed as it is, so quotations stay verbatim.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^$@:\-\"'])")
 
 
 def escape(text: object) -> str:
-    """Untrusted text as inert Markdown: HTML-escaped, Markdown punctuation backslashed,
-    line breaks folded to spaces (so it cannot open a heading, list or table row)."""
+    """Untrusted text as inert, verbatim Markdown: HTML-escaped, Markdown punctuation (and the
+    quotes, dashes and dots pandoc would make typographic) backslashed, line breaks folded to
+    spaces (so it cannot open a heading, list or table row)."""
     s = " ".join(str(text).split())
     s = html.escape(s, quote=False)
     s = _MD_SPECIAL.sub(r"\\\1", s)
-    return s.replace(".", "\\.") if re.match(r"^\d+\.", s) else s
+    s = s.replace("...", "\\.\\.\\.")
+    return s.replace(".", "\\.", 1) if re.match(r"^\d+\.", s) else s
 
 
 def _escape_keeping_edges(text: str) -> str:
@@ -63,9 +68,51 @@ def fmt_number(value: Any, digits: int = 2) -> str:
     return str(value)
 
 
+#: Characters of 8 pt text across the PDF's text width (A4 or US letter, 2 cm margins), less the
+#: cell insets: the budget `column_widths` shares out.
+LINE_CHARS = 120
+_MARKUP = re.compile(r"\]\(<[^>]*>\)|\\(?=.)|\*\*")
+
+
+def _shown(cell: str) -> str:
+    """A Markdown cell as the reader sees it: no link targets, escapes or bold markers."""
+    return _MARKUP.sub("", cell).replace("[", "", 1) if "](<" in cell else _MARKUP.sub("", cell)
+
+
+def column_widths(header: Sequence[str], body: Sequence[Sequence[str]], line: int = LINE_CHARS) -> list[int]:
+    """Each column's share of the line, in characters (pandoc sizes wrapped columns by the dashes
+    under the header). Every column gets at least its longest word, so no word is hyphenated or
+    runs into the next cell ("pe-riod", "283.019+2.129"); the rest of the line goes to the
+    columns whose text would wrap, in proportion to how much of it there is."""
+    n = len(header)
+    if not n:
+        return []
+    line = max(line - 2 * n, n * 4)
+    shown = [[_shown(r[k]) for r in body] for k in range(n)]
+    least = [max(3, max((len(w) for t in [header[k], *shown[k]] for w in t.split()), default=3)) + 1
+             for k in range(n)]
+    natural = [max(least[k], max((len(t) for t in shown[k]), default=0) + 1) for k in range(n)]
+    if sum(natural) <= line:
+        return natural
+    spare = line - sum(least)
+    if spare <= 0:
+        return least
+    extra = [natural[k] - least[k] for k in range(n)]
+    total = sum(extra) or 1
+    return [least[k] + int(spare * extra[k] / total) for k in range(n)]
+
+
 def markdown_table(df: pd.DataFrame, *, digits: int = 2, raw: Sequence[str] = (),
                    align: dict[str, str] | None = None) -> str:
-    """A pipe table. Cells are escaped unless their column is in `raw` (already safe Markdown)."""
+    """A pipe table. Cells are escaped unless their column is in `raw` (already safe Markdown).
+
+    An article list (a `title` column beside a `url` or `link` column) shows each title as a
+    link to its article instead of printing the address in a column of its own."""
+    url_col = next((c for c in ("url", "link") if c in df.columns), None)
+    if url_col and "title" in df.columns and "title" not in raw:
+        df = df.assign(title=[link(t, u) for t, u in zip(df["title"], df[url_col], strict=True)])
+        df = df.drop(columns=[url_col])
+        raw = [*raw, "title"]
     cols = list(df.columns)
     # underscores become spaces so long column names can wrap in narrow (PDF) columns
     head = "| " + " | ".join(escape(str(c).replace("_", " ")) for c in cols) + " |"
@@ -82,16 +129,34 @@ def markdown_table(df: pd.DataFrame, *, digits: int = 2, raw: Sequence[str] = ()
             else:
                 cells.append(escape("" if v is None or (isinstance(v, float) and pd.isna(v)) else v))
         body.append(cells)
-    # Dashes in proportion to each column's widest cell: pandoc sizes wrapped columns by them.
+    widths = column_widths([str(c).replace("_", " ") for c in cols], body)
     aligns = []
     for k, c in enumerate(cols):
         a = (align or {}).get(c) or ("right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
-        width = max([*(len(w) for w in str(c).replace("_", " ").split()), *(len(r[k]) for r in body)])
-        dashes = "-" * max(8, min(40, width))
+        dashes = "-" * widths[k]
         aligns.append(dashes + ":" if a == "right" else ":" + dashes if a == "left" else f":{dashes}:")
     rule = "| " + " | ".join(aligns) + " |"
     rows = ["| " + " | ".join(r) + " |" for r in body]
     return "\n".join([head, rule, *rows])
+
+
+_WEB = re.compile(r"^https?://[^\s<>\"'\\`]+$")
+
+
+def link(text: object, url: object) -> str:
+    """`text` (escaped) linked to `url` when it is an http(s) address; plain escaped text otherwise."""
+    label = escape(text)
+    target = str(url or "").strip()
+    return f"[{label}](<{target}>)" if _WEB.match(target) else label
+
+
+def credit_markdown(credit: Any) -> str:
+    """The articles' credit (a `params.Credit`) as one Markdown paragraph: authors, source,
+    licence with its link, and what the briefing changed."""
+    source = f" ({link(credit.source, credit.source_url)})" if credit.source else ""
+    return (f"Articles by {escape(credit.authors)}{source}, under the licence "
+            f"{link(credit.licence, credit.licence_url)}; each article's address is in the article "
+            f"list. {escape(credit.changes)}")
 
 
 class Markdown:

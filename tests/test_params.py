@@ -151,3 +151,16 @@ def test_plain_values_round_trip_through_yaml():
 def test_validate_rejects_non_mapping():
     with pytest.raises(ParamsError, match="expected a mapping"):
         params_mod.validate(["title"], "x.yaml")
+
+
+def test_every_example_params_file_is_valid():
+    for path in sorted((Path(__file__).parent.parent / "params").glob("*.yaml")):
+        params_mod.load(path)
+
+
+def test_credit_needs_a_web_address_for_its_links(tmp_path, capsys):
+    _corpus(tmp_path)
+    data = base_params() | {"credit": {"authors": "Wikinews contributors", "licence": "CC BY 2.5",
+                                       "licence_url": "javascript:alert(1)"}}
+    line = _error_for(tmp_path, data, capsys)
+    assert "credit.licence_url" in line and "http:// or https://" in line
