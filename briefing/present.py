@@ -71,12 +71,19 @@ def fmt_number(value: Any, digits: int = 2) -> str:
 #: Characters of 8 pt text across the PDF's text width (A4 or US letter, 2 cm margins), less the
 #: cell insets: the budget `column_widths` shares out.
 LINE_CHARS = 120
-_MARKUP = re.compile(r"\]\(<[^>]*>\)|\\(?=.)|\*\*")
+_BRACKETED = re.compile(r"\[((?:\\.|[^\]\\])*)\](?:\(<[^>]*>\)|\{[^}]*\})")
+_MARKUP = re.compile(r"\\(?=.)|\*\*")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _shown(cell: str) -> str:
-    """A Markdown cell as the reader sees it: no link targets, escapes or bold markers."""
-    return _MARKUP.sub("", cell).replace("[", "", 1) if "](<" in cell else _MARKUP.sub("", cell)
+    """A Markdown cell as the reader sees it: no link targets, span classes, escapes or bold."""
+    return _MARKUP.sub("", _BRACKETED.sub(r"\1", cell))
+
+
+def _date(text: str) -> str:
+    """An ISO date that a narrow column must not break at its hyphens (class `nowrap`)."""
+    return f"[{escape(text)}]{{.nowrap}}"
 
 
 def column_widths(header: Sequence[str], body: Sequence[Sequence[str]], line: int = LINE_CHARS) -> list[int]:
@@ -125,7 +132,9 @@ def markdown_table(df: pd.DataFrame, *, digits: int = 2, raw: Sequence[str] = ()
             elif isinstance(v, float | int) and not isinstance(v, bool):
                 cells.append(fmt_number(v.item() if hasattr(v, "item") else v, digits))
             elif isinstance(v, pd.Timestamp):
-                cells.append(v.date().isoformat())
+                cells.append(_date(v.date().isoformat()))
+            elif isinstance(v, str) and _ISO_DATE.match(v):
+                cells.append(_date(v))
             else:
                 cells.append(escape("" if v is None or (isinstance(v, float) and pd.isna(v)) else v))
         body.append(cells)
@@ -186,6 +195,8 @@ def show(text: str) -> None:
 
 
 MAX_ROWS = 120
+#: A table with more rows than this is "long": in the HTML it scrolls under a sticky header.
+LONG_ROWS = 15
 
 
 def table(df: pd.DataFrame, caption: str | None = None, max_rows: int = MAX_ROWS, **kwargs: Any) -> None:
@@ -193,10 +204,14 @@ def table(df: pd.DataFrame, caption: str | None = None, max_rows: int = MAX_ROWS
 
     The caption is escaped like article text: captions often hold period or actor names. A
     table longer than `max_rows` shows its first rows and says so (a briefing of 10,000
-    articles must not print 10,000 rows; the full table stays in the executed notebook)."""
+    articles must not print 10,000 rows; the full table stays in the executed notebook).
+    Captioned tables carry the classes `striped` and `hover` (Bootstrap's, which Quarto's HTML
+    applies; the embedded renderer's stylesheet styles the same classes) and, past `LONG_ROWS`
+    rows, `long`."""
     shown = df.head(max_rows)
     text = markdown_table(shown, **kwargs)
     note = f"First {len(shown):,} of {len(df):,} rows." if len(df) > max_rows else ""
     if caption or note:
-        text += "\n\n: " + " ".join(escape(x) for x in (caption, note) if x)
+        classes = ".striped .hover" + (" .long" if len(shown) > LONG_ROWS else "")
+        text += "\n\n: " + " ".join(escape(x) for x in (caption, note) if x) + f" {{{classes}}}"
     show(text)

@@ -1,0 +1,50 @@
+"""Presenting results as Markdown: verbatim article text, readable tables, links only to the web."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from briefing import present
+from briefing.present import column_widths, escape, markdown_table
+
+
+def test_quotes_dashes_and_dots_of_article_text_are_escaped_so_pandoc_leaves_them_as_published():
+    out = escape("He said \"no\" -- it's 'over'...")
+    assert '\\"no\\"' in out and "it\\'s" in out and "\\'over\\'" in out
+    assert "\\-\\-" in out and "\\.\\.\\." in out
+
+
+def test_every_column_gets_at_least_its_longest_word_and_the_rest_goes_to_wrapping_text():
+    header = ["section", "measure", "period A", "A", "B"]
+    body = [["Sentiment", "mean compound of the sentences about Donald Trump and Joe Biden " * 3,
+             "2019", "283.019", "−0.095"]] * 3
+    widths = column_widths(header, body, line=80)
+    assert widths[0] >= len("Sentiment") + 1 and widths[2] >= len("period") + 1
+    assert widths[3] >= len("283.019") + 1 and widths[4] >= len("−0.095") + 1
+    assert widths[1] == max(widths) and sum(widths) <= 80
+
+
+def test_narrow_tables_keep_their_natural_widths():
+    assert column_widths(["n", "name"], [["1", "Ann"], ["22", "Bob"]]) == [4, 5]
+
+
+def test_article_titles_link_to_their_address_and_only_to_web_addresses():
+    table = markdown_table(pd.DataFrame({
+        "title": ["Fire [kills] \"five\"", "<img src=x onerror=alert(1)>"],
+        "url": ["https://en.wikinews.org/wiki/Fire_(2019)", "javascript:alert(1)"]}))
+    assert "[Fire \\[kills\\] \\\"five\\\"](<https://en.wikinews.org/wiki/Fire_(2019)>)" in table
+    assert "javascript" not in table and "&lt;img src=x onerror=alert\\(1\\)&gt;" in table
+    assert "url" not in table.splitlines()[0]  # the address is the link, not a column
+
+
+def test_dates_in_tables_are_kept_whole():
+    table = markdown_table(pd.DataFrame({"date": [pd.Timestamp("2019-01-04")], "day": ["2019-01-05"]}))
+    assert "[2019\\-01\\-04]{.nowrap}" in table and "[2019\\-01\\-05]{.nowrap}" in table
+
+
+def test_captioned_tables_are_striped_and_long_ones_say_so(capsys):
+    present.table(pd.DataFrame({"n": range(3)}), caption="Short.")
+    present.table(pd.DataFrame({"n": range(present.LONG_ROWS + 1)}), caption="Long {x}.")
+    out = capsys.readouterr().out
+    assert ": Short. {.striped .hover}" in out
+    assert ": Long \\{x\\}. {.striped .hover .long}" in out  # the caption cannot add classes itself
