@@ -274,5 +274,9 @@ def _build(params: Params, params_path: Path, prepared, reports: Path, renderer:
     return result
 
 
-def _periods_line(params: Params) -> str:
-    return "Coverage compared: " + " vs ".join(p.name for p in params.periods)
+def _periods_line(params: Params) -> str | None:
+    """The default subtitle, naming the periods; none when the title already names them all."""
+    names = [p.name for p in params.periods]
+    if all(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", params.title) for n in names):
+        return None
+    return "Coverage compared: " + " vs ".join(names)

@@ -60,11 +60,11 @@ def select(findings: list[Finding], most: int = 6) -> list[Finding]:
 
 #: What each kind of finding is measured in, for the "what changed" table (by `Finding.unit`).
 MEASURED_IN = {
-    "VADER compound": "mean VADER compound (−1 to +1)",
-    "share of sentences": "% of sentences (change: points)",
-    "share": "% of paragraph weight (change: points)",
-    "bits": "bits of divergence beyond random splits of the same text",
-    "z": "uses per 10,000 terms (how sure: its z-score)",
+    "VADER compound": "mean VADER compound, −1 to +1",
+    "share of sentences": "% of sentences; change in points",
+    "share": "% of paragraph weight; change in points",
+    "bits": "bits beyond random splits",
+    "z": "uses per 10,000 terms",
 }
 
 
@@ -147,7 +147,7 @@ def context(prepared: Prepared) -> str:
     docs = prepared.documents
     counts = docs.groupby("period", observed=False).size()
     read = ", ".join(f"{fmt_number(int(n))} in {escape(p)}" for p, n in counts.items())
-    parts = [f"This briefing compares news coverage across {len(counts)} periods: "
+    parts = [f"This briefing compares news coverage across {len(counts):,} periods: "
              f"{_articles(len(docs))} ({read})."]
     smallest = int(counts.min())
     if smallest < 5:

@@ -37,7 +37,7 @@ def test_certainty_follows_the_interval_and_the_sample():
 def test_changed_table_names_its_unit_per_row_and_shows_shares_in_points():
     table = changed_table([_f("framing", 1, lo=0.05, hi=0.35, unit="share of sentences")])
     row = table.iloc[0]
-    assert row["measured in"] == "% of sentences (change: points)"
+    assert row["measured in"] == "% of sentences; change in points"
     assert row["2022"] == "10.0" and row["2023"] == "30.0" and row["change"] == "+20.0"
     assert row["95% interval"] == "+5.0 to +35.0"
     assert list(table.columns) == ["section", "measure", "measured in", "2022", "2023", "change",

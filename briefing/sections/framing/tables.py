@@ -20,9 +20,9 @@ def shares_table(res: FramingResult) -> pd.DataFrame:
     out = {"frame": [res.names()[f] for f in frame_order(res)[::-1]]}
     for p in res.period_names:
         rows = [s.loc[(p, f)] for f in frame_order(res)[::-1]]
-        out[f"{p}: sentences"] = [f"{int(r.with_frame)} of {int(r.sentences)}" for r in rows]
+        out[f"{p}: sentences"] = [f"{int(r.with_frame):,} of {int(r.sentences):,}" for r in rows]
         out[f"{p}: share"] = [_pct(r.share) for r in rows]
-        out[f"{p}: documents"] = [f"{int(r.docs_with)} of {int(r.documents)}" for r in rows]
+        out[f"{p}: documents"] = [f"{int(r.docs_with):,} of {int(r.documents):,}" for r in rows]
     return pd.DataFrame(out)
 
 
@@ -89,7 +89,7 @@ def actors_table(res: FramingResult) -> pd.DataFrame:
     for (p, a), g in t.groupby(["period", "actor"], sort=False):
         g = g.set_index("frame").reindex(list(names))
         cells = zip(g["with_frame"], g["actor_sentences"], g["share"], strict=True)
-        out[f"{p}: {a}"] = [f"{int(k)} of {int(n)}" + (f" ({_pct(s)})" if n else "") for k, n, s in cells]
+        out[f"{p}: {a}"] = [f"{int(k):,} of {int(n):,}" + (f" ({_pct(s)})" if n else "") for k, n, s in cells]
     return pd.DataFrame(out)
 
 
