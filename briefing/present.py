@@ -71,14 +71,18 @@ def fmt_number(value: Any, digits: int = 2) -> str:
 #: Characters of 8 pt text across the PDF's text width (A4 or US letter, 2 cm margins), less the
 #: cell insets: the budget `column_widths` shares out.
 LINE_CHARS = 120
+#: A column with a cell longer than this holds prose (sentences, paragraphs).
+PROSE_CHARS = 80
 _BRACKETED = re.compile(r"\[((?:\\.|[^\]\\])*)\](?:\(<[^>]*>\)|\{[^}]*\})")
+_PROSE = re.compile(r"^\[(.*)\]\{\.prose\}$")
 _MARKUP = re.compile(r"\\(?=.)|\*\*")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _shown(cell: str) -> str:
     """A Markdown cell as the reader sees it: no link targets, span classes, escapes or bold."""
-    return _MARKUP.sub("", _BRACKETED.sub(r"\1", cell))
+    inner = _PROSE.match(cell)
+    return _MARKUP.sub("", _BRACKETED.sub(r"\1", inner.group(1) if inner else cell))
 
 
 def _date(text: str) -> str:
@@ -138,6 +142,11 @@ def markdown_table(df: pd.DataFrame, *, digits: int = 2, raw: Sequence[str] = ()
             else:
                 cells.append(escape("" if v is None or (isinstance(v, float) and pd.isna(v)) else v))
         body.append(cells)
+    # a column of sentences or paragraphs: class `prose`, so the HTML keeps it wide enough to read
+    for k in range(len(cols)):
+        if max((len(_shown(r[k])) for r in body), default=0) > PROSE_CHARS:
+            for r in body:
+                r[k] = f"[{r[k]}]{{.prose}}" if r[k] else r[k]
     widths = column_widths([str(c).replace("_", " ") for c in cols], body)
     aligns = []
     for k, c in enumerate(cols):
@@ -205,13 +214,15 @@ def table(df: pd.DataFrame, caption: str | None = None, max_rows: int = MAX_ROWS
     The caption is escaped like article text: captions often hold period or actor names. A
     table longer than `max_rows` shows its first rows and says so (a briefing of 10,000
     articles must not print 10,000 rows; the full table stays in the executed notebook).
-    Captioned tables carry the classes `striped` and `hover` (Bootstrap's, which Quarto's HTML
-    applies; the embedded renderer's stylesheet styles the same classes) and, past `LONG_ROWS`
-    rows, `long`."""
+    Every table sits in a `table-wrap` div (it scrolls sideways there when wider than a phone;
+    with more than `LONG_ROWS` rows, class `long`, it also scrolls down under a sticky header);
+    captioned tables carry the classes `striped` and `hover` (Bootstrap's, which Quarto's HTML
+    applies; the embedded renderer's stylesheet styles the same classes)."""
     shown = df.head(max_rows)
     text = markdown_table(shown, **kwargs)
     note = f"First {len(shown):,} of {len(df):,} rows." if len(df) > max_rows else ""
     if caption or note:
-        classes = ".striped .hover" + (" .long" if len(shown) > LONG_ROWS else "")
-        text += "\n\n: " + " ".join(escape(x) for x in (caption, note) if x) + f" {{{classes}}}"
+        text += "\n\n: " + " ".join(escape(x) for x in (caption, note) if x) + " {.striped .hover}"
+    wrap = ".table-wrap" + (" .long" if len(shown) > LONG_ROWS else "")
+    text = f"::: {{{wrap}}}\n{text}\n:::"
     show(text)

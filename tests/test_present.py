@@ -42,9 +42,20 @@ def test_dates_in_tables_are_kept_whole():
     assert "[2019\\-01\\-04]{.nowrap}" in table and "[2019\\-01\\-05]{.nowrap}" in table
 
 
-def test_captioned_tables_are_striped_and_long_ones_say_so(capsys):
+def test_tables_are_wrapped_striped_and_long_ones_say_so(capsys):
     present.table(pd.DataFrame({"n": range(3)}), caption="Short.")
+    short = capsys.readouterr().out
     present.table(pd.DataFrame({"n": range(present.LONG_ROWS + 1)}), caption="Long {x}.")
-    out = capsys.readouterr().out
-    assert ": Short. {.striped .hover}" in out
-    assert ": Long \\{x\\}. {.striped .hover .long}" in out  # the caption cannot add classes itself
+    long = capsys.readouterr().out
+    assert short.startswith("::: {.table-wrap}\n") and short.rstrip().endswith(":::")
+    assert ": Short. {.striped .hover}" in short
+    assert long.startswith("::: {.table-wrap .long}\n")
+    assert ": Long \\{x\\}. {.striped .hover}" in long  # the caption cannot add classes itself
+
+
+def test_a_column_of_sentences_is_marked_prose_and_keeps_its_share():
+    sentence = "Officials said the talks on trade and migration were productive and would go on. " * 2
+    table = markdown_table(pd.DataFrame({"rank": [1, 2], "text": [sentence, "Short."]}))
+    rows = table.splitlines()
+    assert rows[2].endswith(f"| [{escape(sentence)}]{{.prose}} |") and rows[3].endswith("| [Short.]{.prose} |")
+    assert len(rows[1].split("|")[2].strip()) > 3 * len(rows[1].split("|")[1].strip())

@@ -51,6 +51,9 @@ def cell_options(source: str) -> dict[str, Any]:
 
 #: Pandoc Lua filter both renderers run: "..." in article text stays three dots in the PDF.
 VERBATIM_FILTER = "verbatim.lua"
+#: Typst rules for narrow table cells, in both renderers' PDF: ragged right, no hyphen inside a
+#: word (each column is at least as wide as its longest word: present.column_widths).
+TYPST_TABLES = "#show table: set par(justify: false)\n#show table: set text(hyphenate: false)"
 #: Stylesheet added to Quarto's HTML (aligned digits, unbroken dates, sticky headers).
 QUARTO_CSS = "quarto.css"
 
@@ -68,7 +71,7 @@ def front_matter(meta: DocumentMeta, formats: list[str] | None = None) -> str:
     if "pdf" in formats:
         html["format-links"] = ["html", {"format": "typst", "text": "PDF", "icon": "file-pdf"}]
     typst = {"papersize": meta.paper, "toc": True, "toc-depth": 2, "page-numbering": "1",
-             "fig-format": "svg"}
+             "fig-format": "svg", "include-in-header": [{"text": TYPST_TABLES}]}
     data: dict[str, Any] = {
         "title": meta.title,
         "date": meta.date,

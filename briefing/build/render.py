@@ -16,7 +16,14 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefing.build.combine import QUARTO_CSS, VERBATIM_FILTER, DocumentMeta, combine, to_markdown
+from briefing.build.combine import (
+    QUARTO_CSS,
+    TYPST_TABLES,
+    VERBATIM_FILTER,
+    DocumentMeta,
+    combine,
+    to_markdown,
+)
 from briefing.errors import RunError
 
 if TYPE_CHECKING:
@@ -169,10 +176,8 @@ def _embedded(nb: nbformat.NotebookNode, work: Path, fmt: str, meta: DocumentMet
               "--variable", f"papersize={meta.paper}",
               "--variable", "header-includes=#show table: set text(size: 8pt)",
               "--variable", "header-includes=#set table(inset: (x: 3pt, y: 4pt))",
-              # cells are narrow: ragged right, and no hyphen inside a word (every column is at
-              # least as wide as its longest word, see present.column_widths)
-              "--variable", "header-includes=#show table: set par(justify: false)",
-              "--variable", "header-includes=#show table: set text(hyphenate: false)",
+              *(arg for rule in TYPST_TABLES.splitlines()
+                for arg in ("--variable", f"header-includes={rule}")),
               # a long table must continue on the next page, not run off this one
               "--variable", "header-includes=#show figure: set block(breakable: true)",
               "--variable", "page-numbering=1", "--variable", "fontsize=10pt",

@@ -83,8 +83,12 @@ window.addEventListener('load', () => {
   const report = {
     viewport: document.documentElement.clientWidth,
     page: document.documentElement.scrollWidth,
-    tables: [...document.querySelectorAll('main table')].map(t => Math.ceil(box(t).right)),
-    images: [...document.querySelectorAll('main img')].map(i => Math.ceil(box(i).right)),
+    // a table may be wider than a phone inside the wrapper that scrolls it: the wrapper must fit
+    tables: [...document.querySelectorAll('main table')].map(
+      t => Math.ceil(box(t.closest('.table-wrap') || t).right)),
+    // on a phone a figure may be wider than the screen inside the <figure> that scrolls it
+    images: [...document.querySelectorAll('main img')].map(
+      i => Math.ceil(box(i.closest('figure') || i).right)),
     main: [Math.floor(box(main).left), Math.ceil(box(main).right), Math.floor(box(main).top)],
     toc: toc && toc.offsetParent ? [Math.floor(box(toc).left), Math.ceil(box(toc).right),
                                     Math.floor(box(toc).top)] : null,

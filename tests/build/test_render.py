@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+import io
 import re
 import shutil
 import subprocess
@@ -180,6 +182,7 @@ def test_front_matter_links_the_pdf_under_other_formats_and_lists_only_the_forma
     assert both["format"]["html"]["format-links"] == [
         "html", {"format": "typst", "text": "PDF", "icon": "file-pdf"}]
     assert both["filters"] == ["verbatim.lua"] and both["format"]["html"]["css"] == ["quarto.css"]
+    assert "hyphenate: false" in both["format"]["typst"]["include-in-header"][0]["text"]
     html_only = yaml.safe_load(front_matter(META, ["html"]).strip("-\n"))
     assert set(html_only["format"]) == {"html"} and "format-links" not in html_only["format"]["html"]
 
@@ -225,10 +228,11 @@ def test_embedded_html_reads_like_a_finished_report(tmp_path):
     cells = []
     for title, rows in (("Short", 3), ("Long", 40)):
         md = nbformat.v4.new_code_cell("present.table(...)")
-        table = present.markdown_table(pd.DataFrame({"n": range(rows), "date": ["2020-01-02"] * rows}))
-        classes = ".striped .hover" + (" .long" if rows > present.LONG_ROWS else "")
+        with contextlib.redirect_stdout(io.StringIO()) as shown:
+            present.table(pd.DataFrame({"n": range(rows), "date": ["2020-01-02"] * rows}),
+                          caption=f"{title} table.")
         md.outputs = [nbformat.v4.new_output("display_data", data={
-            "text/markdown": f"## {title}\n\n{table}\n\n: {title} table. {{{classes}}}", "text/plain": ""})]
+            "text/markdown": f"## {title}\n\n{shown.getvalue()}", "text/plain": ""})]
         cells.append(md)
     nb.cells = cells
     path = tmp_path / "01_tables.ipynb"
@@ -239,7 +243,8 @@ def test_embedded_html_reads_like_a_finished_report(tmp_path):
     page = (out / "briefing.html").read_text()
     assert '<nav id="TOC"' in page and "On this page" in page
     assert '<a href="briefing.pdf" class="pdf-link">PDF</a>' in page
-    assert '<table class="striped hover">' in page and '<table class="striped hover long">' in page
+    assert '<div class="table-wrap">' in page and '<div class="table-wrap long">' in page
+    assert page.count('<table class="striped hover">') == 2
     assert '<span class="nowrap">2020-01-02</span>' in page
     for rule in ("grid-template-areas", "position: sticky", "@media print", "nth-child(even)",
                  "tabular-nums", "@media (max-width: 600px)"):
