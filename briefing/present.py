@@ -173,8 +173,8 @@ def credit_markdown(credit: Any) -> str:
     licence with its link, and what the briefing changed."""
     source = f" ({link(credit.source, credit.source_url)})" if credit.source else ""
     return (f"Articles by {escape(credit.authors)}{source}, under the licence "
-            f"{link(credit.licence, credit.licence_url)}; each article's address is in the article "
-            f"list. {escape(credit.changes)}")
+            f"{link(credit.licence, credit.licence_url)}; each title in the article list links to "
+            f"its article. {escape(credit.changes)}")
 
 
 class Markdown:

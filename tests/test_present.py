@@ -59,3 +59,15 @@ def test_a_column_of_sentences_is_marked_prose_and_keeps_its_share():
     rows = table.splitlines()
     assert rows[2].endswith(f"| [{escape(sentence)}]{{.prose}} |") and rows[3].endswith("| [Short.]{.prose} |")
     assert len(rows[1].split("|")[2].strip()) > 3 * len(rows[1].split("|")[1].strip())
+
+
+def test_credit_names_authors_source_and_licence_with_links():
+    from briefing.params import Credit
+
+    credit = Credit(authors="Wikinews contributors", licence="CC BY 2.5",
+                    licence_url="https://creativecommons.org/licenses/by/2.5/", source="English Wikinews",
+                    source_url="https://en.wikinews.org/")
+    text = present.credit_markdown(credit)
+    assert text.startswith("Articles by Wikinews contributors ([English Wikinews](<https://en.wikinews.org/>))")
+    assert "[CC BY 2.5](<https://creativecommons.org/licenses/by/2.5/>)" in text
+    assert "changed where this briefing cleans it" in text
