@@ -41,7 +41,10 @@ def open_briefing(params_file: str | Path, params: dict[str, Any] | None = None)
 
 
 def setup_figures() -> None:
-    """Figures readable in print and greyscale; SVG (vector) and PNG outputs. Labels are shown as
+    """Figures readable in print, in greyscale and on a phone; SVG (vector) and PNG outputs.
+
+    Six inches wide with 10–11 pt text: shown at its natural size on a desktop and in the PDF,
+    and still about 10 px text when a phone shrinks it to the screen. Labels are shown as
     written: no mathtext, so an actor, frame or period named with `$` signs cannot break a figure."""
     import matplotlib
 
@@ -49,8 +52,9 @@ def setup_figures() -> None:
     matplotlib.rcParams.update({"svg.hashsalt": "briefing"})
     matplotlib.rcParams.update({
         "text.parse_math": False,
-        "figure.figsize": (7.0, 3.6), "figure.dpi": 110, "savefig.dpi": 150,
-        "font.size": 10, "axes.titlesize": 11, "axes.spines.top": False,
+        "figure.figsize": (6.0, 3.6), "figure.dpi": 110, "savefig.dpi": 150,
+        "font.size": 11, "axes.titlesize": 11.5, "axes.labelsize": 10.5, "xtick.labelsize": 10,
+        "ytick.labelsize": 10, "legend.fontsize": 9.5, "axes.spines.top": False,
         "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3,
     })
     try:

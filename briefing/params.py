@@ -53,8 +53,10 @@ class CleaningOptions(_Strict):
     extra_line_patterns: list[str] = Field(default_factory=list)
     #: Extra short lines that open a trailing navigation block ("More from us").
     extra_block_markers: list[str] = Field(default_factory=list)
+    #: Extra regular expressions for source markup inside a line; each match is cut out.
+    extra_inline_patterns: list[str] = Field(default_factory=list)
 
-    @field_validator("extra_line_patterns")
+    @field_validator("extra_line_patterns", "extra_inline_patterns")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         for p in patterns:
@@ -168,6 +170,32 @@ class TopicOptions(_Strict):
         return n
 
 
+_WEB = re.compile(r"^https?://[^\s<>\"'\\`]+$")
+
+
+class Credit(_Strict):
+    """Who wrote the articles and under which licence: shown in the briefing and on the site."""
+
+    #: Who wrote the texts, as the licence asks to credit them ("Wikinews contributors").
+    authors: str = Field(min_length=1)
+    #: The licence's short name ("CC BY 2.5").
+    licence: str = Field(min_length=1)
+    licence_url: str | None = None
+    #: Where the texts come from ("English Wikinews"), and its address.
+    source: str | None = None
+    source_url: str | None = None
+    #: What this briefing changed in the texts (licences such as CC BY ask to say so).
+    changes: str = ("The text is changed where this briefing cleans it: boilerplate lines and "
+                    "markup are set aside, as the cleaning log lists.")
+
+    @field_validator("licence_url", "source_url")
+    @classmethod
+    def _web_address(cls, url: str | None) -> str | None:
+        if url is not None and not _WEB.match(url):
+            raise ValueError(f"{url!r} is not a web address; give an http:// or https:// URL")
+        return url
+
+
 class Params(_Strict):
     """Everything one briefing needs; see README.md, "Writing a params file"."""
 
@@ -175,6 +203,8 @@ class Params(_Strict):
     subtitle: str | None = None
     slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9._-]*$")
     corpus: str = Field(min_length=1)
+    #: The articles' authors and licence, when their licence asks for credit (CC BY...).
+    credit: Credit | None = None
     periods: list[Period] = Field(min_length=2)
     actors: list[Actor] = Field(default_factory=list)
     outputs: list[Literal["html", "pdf"]] = Field(default_factory=lambda: ["html", "pdf"], min_length=1)

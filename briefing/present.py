@@ -16,7 +16,10 @@ from urllib.parse import quote, urlsplit
 
 import pandas as pd
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^$@:-])")
+# Quotes and apostrophes are escaped too: pandoc's `smart` extension (on in pandoc's and
+# Quarto's Markdown) would otherwise curl them, and "--" / "..." would become dashes and
+# ellipses; an escaped character is printed as it is, so quotations stay verbatim.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^$@:\-\"'])")
 #: Characters untrusted text may not carry into a briefing: C0/C1 controls (invalid in HTML and
 #: XML) and the bidirectional embeddings, overrides and isolates, which could reorder the text
 #: that follows them (right-to-left letters need none of these to display correctly).
@@ -26,16 +29,18 @@ _TYPST_MARKER = re.compile(r"^(?:[=+/-]|\d+\.)")
 
 
 def escape(text: object) -> str:
-    """Untrusted text as inert Markdown: HTML-escaped, Markdown punctuation backslashed,
-    line breaks folded to spaces (so it cannot open a heading, list or table row), control and
-    bidirectional-override characters dropped."""
+    """Untrusted text as inert, verbatim Markdown: HTML-escaped, Markdown punctuation (and the
+    quotes, dashes and dots pandoc would make typographic) backslashed, line breaks folded to
+    spaces (so it cannot open a heading, list or table row), control and bidirectional-override
+    characters dropped."""
     s = " ".join(_INVISIBLE.sub("", str(text)).split())
     # pandoc's typst writer leaves these unescaped at the start of a table cell or list item, where
     # typst would read a heading, list or term: an invisible word joiner keeps them plain text
     lead = "\u2060" if _TYPST_MARKER.match(s) else ""
     s = html.escape(s, quote=False)
     s = _MD_SPECIAL.sub(r"\\\1", s)
-    return lead + (s.replace(".", "\\.") if re.match(r"^\d+\.", s) else s)
+    s = s.replace("...", "\\.\\.\\.")
+    return lead + (s.replace(".", "\\.", 1) if re.match(r"^\d+\.", s) else s)
 
 
 def _escape_keeping_edges(text: str) -> str:
@@ -70,17 +75,19 @@ LINK_SCHEMES = ("http", "https")
 _URL_SAFE = ":/?#@!$&'*+,;=%~-._"
 
 
-def link(url: object) -> str:
-    """An article's URL as Markdown: a live link for an http(s) URL with a host, its text
-    escaped and its target percent-encoded; any other URL (javascript:, data:...) as inert text."""
-    text = " ".join(_INVISIBLE.sub("", str(url)).split())
+def link(text: object, url: object = None) -> str:
+    """`text` (escaped) as Markdown linked to `url` (default: the text itself, an article's URL)
+    when it is an http(s) URL with a host, its target percent-encoded; anything else
+    (javascript:, data:, no host...) as inert text."""
+    target = " ".join(_INVISIBLE.sub("", str(text if url is None else url or "")).split())
+    label = escape(target if url is None else text)
     try:
-        parts = urlsplit(text)
+        parts = urlsplit(target)
     except ValueError:  # e.g. an unbalanced IPv6 bracket
-        return escape(text)
-    if parts.scheme.lower() not in LINK_SCHEMES or not parts.netloc or " " in text:
-        return escape(text)
-    return f"[{escape(text)}]({quote(text, safe=_URL_SAFE)})"
+        return label
+    if parts.scheme.lower() not in LINK_SCHEMES or not parts.netloc or " " in target:
+        return label
+    return f"[{label}]({quote(target, safe=_URL_SAFE)})"
 
 
 def fmt_number(value: Any, digits: int = 2) -> str:
@@ -103,10 +110,63 @@ LINK_COLUMNS = ("url", "link")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
 
 
+#: Characters of 8 pt text across the PDF's text width (A4 or US letter, 2 cm margins), less the
+#: cell insets: the budget `column_widths` shares out.
+LINE_CHARS = 120
+#: A column with a cell longer than this holds prose (sentences, paragraphs).
+PROSE_CHARS = 80
+_BRACKETED = re.compile(r"\[((?:\\.|[^\]\\])*)\](?:\(<[^>]*>\)|\{[^}]*\})")
+_PROSE = re.compile(r"^\[(.*)\]\{\.prose\}$")
+_MARKUP = re.compile(r"\\(?=.)|\*\*")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _shown(cell: str) -> str:
+    """A Markdown cell as the reader sees it: no link targets, span classes, escapes or bold."""
+    inner = _PROSE.match(cell)
+    return _MARKUP.sub("", _BRACKETED.sub(r"\1", inner.group(1) if inner else cell))
+
+
+def _date(text: str) -> str:
+    """An ISO date that a narrow column must not break at its hyphens (class `nowrap`)."""
+    return f"[{escape(text)}]{{.nowrap}}"
+
+
+def column_widths(header: Sequence[str], body: Sequence[Sequence[str]], line: int = LINE_CHARS) -> list[int]:
+    """Each column's share of the line, in characters (pandoc sizes wrapped columns by the dashes
+    under the header). Every column gets at least its longest word, so no word is hyphenated or
+    runs into the next cell ("pe-riod", "283.019+2.129"); the rest of the line goes to the
+    columns whose text would wrap, in proportion to how much of it there is."""
+    n = len(header)
+    if not n:
+        return []
+    line = max(line - 2 * n, n * 4)
+    shown = [[_shown(r[k]) for r in body] for k in range(n)]
+    least = [max(3, max((len(w) for t in [header[k], *shown[k]] for w in t.split()), default=3)) + 1
+             for k in range(n)]
+    natural = [max(least[k], max((len(t) for t in shown[k]), default=0) + 1) for k in range(n)]
+    if sum(natural) <= line:
+        return natural
+    spare = line - sum(least)
+    if spare <= 0:
+        return least
+    extra = [natural[k] - least[k] for k in range(n)]
+    total = sum(extra) or 1
+    return [least[k] + int(spare * extra[k] / total) for k in range(n)]
+
+
 def markdown_table(df: pd.DataFrame, *, digits: int = 2, raw: Sequence[str] = (),
                    align: dict[str, str] | None = None, links: Sequence[str] = LINK_COLUMNS) -> str:
     """A pipe table. Cells are escaped unless their column is in `raw` (already safe Markdown);
-    cells of the columns in `links` become links where their URL is http(s) (see `link`)."""
+    cells of the columns in `links` become links where their URL is http(s) (see `link`).
+
+    An article list (a `title` column beside a `url` or `link` column) shows each title as a
+    link to its article instead of printing the address in a column of its own."""
+    url_col = next((c for c in links if c in df.columns), None)
+    if url_col and "title" in df.columns and "title" not in raw:
+        df = df.assign(title=[link(t, u) for t, u in zip(df["title"], df[url_col], strict=True)])
+        df = df.drop(columns=[url_col])
+        raw = [*raw, "title"]
     cols = list(df.columns)
     # underscores become spaces so long column names can wrap in narrow (PDF) columns
     head = "| " + " | ".join(escape(str(c).replace("_", " ")) for c in cols) + " |"
@@ -121,20 +181,37 @@ def markdown_table(df: pd.DataFrame, *, digits: int = 2, raw: Sequence[str] = ()
             elif isinstance(v, float | int) and not isinstance(v, bool):
                 cells.append(fmt_number(v.item() if hasattr(v, "item") else v, digits))
             elif isinstance(v, pd.Timestamp):
-                cells.append(v.date().isoformat())
+                cells.append(_date(v.date().isoformat()))
+            elif isinstance(v, str) and _ISO_DATE.match(v):
+                cells.append(_date(v))
             else:
                 cells.append(escape("" if v is None or (isinstance(v, float) and pd.isna(v)) else v))
         body.append(cells)
-    # Dashes in proportion to each column's widest cell: pandoc sizes wrapped columns by them.
+    # a column of sentences or paragraphs: class `prose`, so the HTML keeps it wide enough to read
+    for k in range(len(cols)):
+        if max((len(_shown(r[k])) for r in body), default=0) > PROSE_CHARS:
+            for r in body:
+                r[k] = f"[{r[k]}]{{.prose}}" if r[k] else r[k]
+    widths = column_widths([str(c).replace("_", " ") for c in cols], body)
     aligns = []
     for k, c in enumerate(cols):
         a = (align or {}).get(c) or ("right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
-        width = max([*(len(w) for w in str(c).replace("_", " ").split()), *(len(r[k]) for r in body)])
-        dashes = "-" * max(8, min(40, width))
+        dashes = "-" * widths[k]
         aligns.append(dashes + ":" if a == "right" else ":" + dashes if a == "left" else f":{dashes}:")
     rule = "| " + " | ".join(aligns) + " |"
     rows = ["| " + " | ".join(r) + " |" for r in body]
     return "\n".join([head, rule, *rows])
+
+
+
+
+def credit_markdown(credit: Any) -> str:
+    """The articles' credit (a `params.Credit`) as one Markdown paragraph: authors, source,
+    licence with its link, and what the briefing changed."""
+    source = f" ({link(credit.source, credit.source_url)})" if credit.source else ""
+    return (f"Articles by {escape(credit.authors)}{source}, under the licence "
+            f"{link(credit.licence, credit.licence_url)}; each title in the article list links to "
+            f"its article. {escape(credit.changes)}")
 
 
 class Markdown:
@@ -164,6 +241,8 @@ def show(text: str) -> None:
 
 
 MAX_ROWS = 120
+#: A table with more rows than this is "long": in the HTML it scrolls under a sticky header.
+LONG_ROWS = 15
 
 
 def table(df: pd.DataFrame, caption: str | None = None, max_rows: int = MAX_ROWS, **kwargs: Any) -> None:
@@ -171,10 +250,16 @@ def table(df: pd.DataFrame, caption: str | None = None, max_rows: int = MAX_ROWS
 
     The caption is escaped like article text: captions often hold period or actor names. A
     table longer than `max_rows` shows its first rows and says so (a briefing of 10,000
-    articles must not print 10,000 rows; the full table stays in the executed notebook)."""
+    articles must not print 10,000 rows; the full table stays in the executed notebook).
+    Every table sits in a `table-wrap` div (it scrolls sideways there when wider than a phone;
+    with more than `LONG_ROWS` rows, class `long`, it also scrolls down under a sticky header);
+    captioned tables carry the classes `striped` and `hover` (Bootstrap's, which Quarto's HTML
+    applies; the embedded renderer's stylesheet styles the same classes)."""
     shown = df.head(max_rows)
     text = markdown_table(shown, **kwargs)
     note = f"First {len(shown):,} of {len(df):,} rows." if len(df) > max_rows else ""
     if caption or note:
-        text += "\n\n: " + " ".join(escape(x) for x in (caption, note) if x)
+        text += "\n\n: " + " ".join(escape(x) for x in (caption, note) if x) + " {.striped .hover}"
+    wrap = ".table-wrap" + (" .long" if len(shown) > LONG_ROWS else "")
+    text = f"::: {{{wrap}}}\n{text}\n:::"
     show(text)

@@ -268,3 +268,16 @@ def test_a_missing_extra_lexicon_names_its_field(tmp_path, capsys):
 def test_a_corpus_path_too_long_for_the_system_is_a_missing_corpus(tmp_path, capsys):
     (line,) = _all_lines(tmp_path, yaml.safe_dump(base_params("x" * 5000)), capsys)
     assert "corpus: 'xxx" in line and "does not exist" in line and len(line) < 300
+
+
+def test_every_example_params_file_is_valid():
+    for path in sorted((Path(__file__).parent.parent / "params").glob("*.yaml")):
+        params_mod.load(path)
+
+
+def test_credit_needs_a_web_address_for_its_links(tmp_path, capsys):
+    _corpus(tmp_path)
+    data = base_params() | {"credit": {"authors": "Wikinews contributors", "licence": "CC BY 2.5",
+                                       "licence_url": "javascript:alert(1)"}}
+    line = _error_for(tmp_path, data, capsys)
+    assert "credit.licence_url" in line and "http:// or https://" in line

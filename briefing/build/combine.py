@@ -51,35 +51,54 @@ def cell_options(source: str) -> dict[str, Any]:
     return opts
 
 
-def front_matter(meta: DocumentMeta) -> str:
-    """YAML front matter shared by both renderers (Quarto reads `format:`). Title and subtitle
-    come from the params file: escaped, since YAML metadata is read as Markdown."""
+#: Pandoc Lua filter both renderers run: "..." in article text stays three dots in the PDF.
+VERBATIM_FILTER = "verbatim.lua"
+#: Typst rules for narrow table cells, in both renderers' PDF: ragged right, no hyphen inside a
+#: word (each column is at least as wide as its longest word: present.column_widths).
+TYPST_TABLES = "#show table: set par(justify: false)\n#show table: set text(hyphenate: false)"
+#: Stylesheet added to Quarto's HTML (aligned digits, unbroken dates, sticky headers).
+QUARTO_CSS = "quarto.css"
+
+
+def front_matter(meta: DocumentMeta, formats: list[str] | None = None) -> str:
+    """YAML front matter shared by both renderers (Quarto reads `format:`), for `formats`
+    ("html", "pdf"; default both): Quarto renders every format listed here in one call.
+
+    With both formats, the HTML's "Other Formats" links to the PDF, labelled PDF (Quarto's
+    documented `format-links` form; without it the link is labelled after the typst format).
+    Title and subtitle come from the params file: escaped, since YAML metadata is read as Markdown.
+    """
+    formats = formats or ["html", "pdf"]
+    html: dict[str, Any] = {"embed-resources": True, "toc": True, "toc-depth": 2,
+                            "fig-responsive": True, "anchor-sections": False, "css": [QUARTO_CSS]}
+    if "pdf" in formats:
+        html["format-links"] = ["html", {"format": "typst", "text": "PDF", "icon": "file-pdf"}]
+    typst = {"papersize": meta.paper, "toc": True, "toc-depth": 2, "page-numbering": "1",
+             "fig-format": "svg", "include-in-header": [{"text": TYPST_TABLES}]}
     data: dict[str, Any] = {
         "title": escape(meta.title),
         "date": meta.date,
         "lang": meta.lang,
         "execute": {"echo": False, "warning": False},
         "echo": False,
-        "format": {
-            "html": {"embed-resources": True, "toc": True, "toc-depth": 2,
-                     "fig-responsive": True, "anchor-sections": False},
-            "typst": {"papersize": meta.paper, "toc": True, "toc-depth": 2,
-                      "page-numbering": "1", "fig-format": "svg"},
-        },
+        "filters": [VERBATIM_FILTER],
+        "format": {**({"html": html} if "html" in formats else {}),
+                   **({"typst": typst} if "pdf" in formats else {})},
     }
     if meta.subtitle:
         data["subtitle"] = escape(meta.subtitle)
     return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---"
 
 
-def combine(notebooks: list[Path], meta: DocumentMeta, footer: str) -> nbformat.NotebookNode:
+def combine(notebooks: list[Path], meta: DocumentMeta, footer: str,
+            formats: list[str] | None = None) -> nbformat.NotebookNode:
     """One notebook: front matter, then every notebook's visible cells in order, then `footer`."""
     import nbformat
 
     out = nbformat.v4.new_notebook()
     out.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                     "language_info": {"name": "python"}}
-    out.cells.append(nbformat.v4.new_raw_cell(front_matter(meta)))
+    out.cells.append(nbformat.v4.new_raw_cell(front_matter(meta, formats)))
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:

@@ -119,7 +119,7 @@ def publish(params_paths: list[Path], reports_dir: Path = Path("reports"), quiet
                         for f in FILES:
                             if (result.out_dir / f).is_file():
                                 shutil.copy2(result.out_dir / f, stage / slug / f)
-                        m = _manifest(stage / slug) | {"inputs_key": key}
+                        m = _manifest(stage / slug) | {"inputs_key": key, "credit": _credit(params)}
                         (stage / slug / "manifest.json").write_text(json.dumps(m, indent=2), "utf-8")
                         outcomes.append(Outcome(path, slug, "rendered"))
                 except BriefingError as exc:
@@ -148,6 +148,25 @@ def _clear_leftovers(reports: Path, current: Path | None) -> None:
             path.unlink(missing_ok=True)
         elif path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
+def _credit(params: Params) -> dict | None:
+    """The articles' credit for the site's index (licences such as CC BY ask for it there too)."""
+    return params.credit.model_dump() if params.credit else None
+
+
+def credit_html(credit: dict | None) -> str:
+    """One escaped line crediting a briefing's articles: authors, source, licence (linked)."""
+    if not credit:
+        return ""
+    esc = html.escape
+
+    def linked(text: str, url: str | None) -> str:
+        ok = url and url.startswith(("https://", "http://"))
+        return f'<a href="{esc(url)}">{esc(text)}</a>' if ok else esc(text)
+
+    source = f" ({linked(credit['source'], credit.get('source_url'))})" if credit.get("source") else ""
+    return (f'<div class="credit">Articles by {esc(credit["authors"])}{source}, '
+            f'{linked(credit["licence"], credit.get("licence_url"))}; changed where the briefing '
+            "cleans them.</div>")
 
 
 def _previous_slug(site: Path | None, params_path: Path) -> str:
@@ -188,7 +207,7 @@ def index_html(entries: list[tuple[str, dict]], outcomes: list[Outcome]) -> str:
         failed = next((o for o in outcomes if o.slug == slug and o.status == "failed"), None)
         note = ' <span class="stale">(last good version: the latest run failed)</span>' if failed else ""
         rows.append(
-            f"<tr><td>{esc(str(m.get('title', slug)))}{note}</td>"
+            f"<tr><td>{esc(str(m.get('title', slug)))}{note}{credit_html(m.get('credit'))}</td>"
             f"<td>{esc(' vs '.join(str(p) for p in m.get('periods', [])))}</td>"
             f"<td>{esc(str(m.get('rendered_at', ''))[:16].replace('T', ' '))}</td>"
             f"<td>{' · '.join(links)}</td></tr>"
@@ -214,6 +233,8 @@ table {{ border-collapse: collapse; width: 100%; display: block; overflow-x: aut
 th, td {{ text-align: left; padding: .4em .6em; border-bottom: 1px solid #ddd; vertical-align: top; }}
 thead th {{ border-bottom: 2px solid #555; }}
 .stale {{ color: #8a4b00; font-size: .9em; }}
+.credit {{ color: #4d5561; font-size: .85em; margin-top: .2em; }}
+a {{ color: #0b5cad; }}
 footer {{ margin-top: 2em; font-size: .85em; color: #555; }}
 </style>
 </head>

@@ -16,7 +16,14 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefing.build.combine import DocumentMeta, combine, to_markdown
+from briefing.build.combine import (
+    QUARTO_CSS,
+    TYPST_TABLES,
+    VERBATIM_FILTER,
+    DocumentMeta,
+    combine,
+    to_markdown,
+)
 from briefing.build.faults import checkpoint
 from briefing.errors import RunError
 from briefing.present import escape
@@ -86,20 +93,21 @@ def render(notebooks: list[Path], out_dir: Path, formats: list[str], meta: Docum
            renderer: Renderer, params_label: str, when: datetime | None = None) -> list[Path]:
     """Render `notebooks` (executed, in order) into `out_dir`/briefing.{html,pdf}."""
     when = when or datetime.now(UTC)
-    nb = combine(notebooks, meta, footer_text(renderer, params_label, when))
+    nb = combine(notebooks, meta, footer_text(renderer, params_label, when), formats)
     work = out_dir / "_render"
     work.mkdir(parents=True, exist_ok=True)
+    (work / VERBATIM_FILTER).write_text(_resource(VERBATIM_FILTER), encoding="utf-8")
     outputs = []
     if renderer.name == "quarto":
         import nbformat
 
         src = work / "briefing.ipynb"
         nbformat.write(nb, src)
-        for fmt in formats:
-            outputs.append(_quarto(renderer.executable or "quarto", src, fmt, out_dir))
+        (work / QUARTO_CSS).write_text(_resource(QUARTO_CSS), encoding="utf-8")
+        outputs = _quarto(renderer.executable or "quarto", src, formats, out_dir)
     else:
         for fmt in formats:
-            outputs.append(_embedded(nb, work, fmt, meta, out_dir))
+            outputs.append(_embedded(nb, work, fmt, meta, out_dir, pdf_link="pdf" in formats))
             checkpoint(f"rendered-{fmt}")
     shutil.rmtree(work, ignore_errors=True)
     return outputs
@@ -116,21 +124,29 @@ def _run(cmd: list[str], cwd: Path, what: str) -> None:
         raise RunError(f"{what} failed: {tail}")
 
 
-def _quarto(exe: str, src: Path, fmt: str, out_dir: Path) -> Path:
-    target = "typst" if fmt == "pdf" else "html"
-    name = f"briefing.{fmt}"
-    _run([exe, "render", src.name, "--to", target, "--no-execute", "--output", name],
-         src.parent, f"quarto render --to {target}")
-    produced = src.parent / name
-    if not produced.is_file():
-        raise RunError(f"quarto render --to {target} produced no {name}")
-    final = out_dir / name
-    os.replace(produced, final)
-    return final
+def _resource(name: str) -> str:
+    return resources.files("briefing").joinpath(f"resources/{name}").read_text("utf-8")
+
+
+def _quarto(exe: str, src: Path, formats: list[str], out_dir: Path) -> list[Path]:
+    """Every format in one `quarto render` of briefing.ipynb (its front matter lists them): the
+    outputs are briefing.html and briefing.pdf, and the HTML's "Other Formats" link points at
+    the PDF. (Rendering each format on its own with --output made that link point at the HTML.)"""
+    _run([exe, "render", src.name, "--no-execute"], src.parent, "quarto render")
+    outputs = []
+    for fmt in formats:
+        name = f"briefing.{fmt}"
+        produced = src.parent / name
+        if not produced.is_file():
+            raise RunError(f"quarto render produced no {name}")
+        final = out_dir / name
+        os.replace(produced, final)
+        outputs.append(final)
+    return outputs
 
 
 def _embedded(nb: nbformat.NotebookNode, work: Path, fmt: str, meta: DocumentMeta,
-              out_dir: Path) -> Path:
+              out_dir: Path, pdf_link: bool = False) -> Path:
     try:
         import pypandoc
 
@@ -149,11 +165,12 @@ def _embedded(nb: nbformat.NotebookNode, work: Path, fmt: str, meta: DocumentMet
         common += ["--metadata", f"subtitle={meta.subtitle}"]
     final = out_dir / f"briefing.{fmt}"
     if fmt == "html":
-        css = work / "briefing.css"
-        css.write_text(resources.files("briefing").joinpath("resources/briefing.css").read_text("utf-8"),
-                       encoding="utf-8")
+        for name in ("briefing.css", "briefing.html"):
+            (work / f"template-{name}").write_text(_resource(name), encoding="utf-8")
         out = work / "briefing.html"
-        _run([*common, "--to", "html5", "--embed-resources", "--css", css.name,
+        links = ["--variable", "pdf-link=briefing.pdf"] if pdf_link else []
+        _run([*common, "--to", "html5", "--embed-resources", "--css", "template-briefing.css",
+              "--template", "template-briefing.html", *links,
               "--toc-depth", "2", "--output", out.name], work, "pandoc (HTML)")
     else:
         try:
@@ -166,9 +183,12 @@ def _embedded(nb: nbformat.NotebookNode, work: Path, fmt: str, meta: DocumentMet
         # --columns small: every pipe table gets relative column widths (from its dashes) and wraps
         # inside the page instead of overflowing it.
         _run([*common, "--to", "typst", "--columns", "30", "--toc-depth", "2",
+              "--lua-filter", VERBATIM_FILTER,
               "--variable", f"papersize={meta.paper}",
               "--variable", "header-includes=#show table: set text(size: 8pt)",
               "--variable", "header-includes=#set table(inset: (x: 3pt, y: 4pt))",
+              *(arg for rule in TYPST_TABLES.splitlines()
+                for arg in ("--variable", f"header-includes={rule}")),
               # a long table must continue on the next page, not run off this one
               "--variable", "header-includes=#show figure: set block(breakable: true)",
               "--variable", "page-numbering=1", "--variable", "fontsize=10pt",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -293,5 +294,9 @@ def _keep_results(previous: Path, results: Path) -> None:
             _link_into(folder, results / folder.name)
 
 
-def _periods_line(params: Params) -> str:
-    return "Coverage compared: " + " vs ".join(p.name for p in params.periods)
+def _periods_line(params: Params) -> str | None:
+    """The default subtitle, naming the periods; none when the title already names them all."""
+    names = [p.name for p in params.periods]
+    if all(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", params.title) for n in names):
+        return None
+    return "Coverage compared: " + " vs ".join(names)

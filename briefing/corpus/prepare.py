@@ -31,7 +31,7 @@ class Prepared:
 
     documents: one row per article in a period (id, doc_key, title, outlet, date, period, words, ...).
     sentences: one row per cleaned sentence (doc_id, period, outlet, date, sentence, text, words).
-    removed: the cleaning log (doc_id, line, text, rule).
+    removed: the cleaning log (doc_id, line, text, rule, kind, count).
     outside: articles whose date falls in no period (left out of every section).
     empty: articles with no sentence left after cleaning (all boilerplate; left out of every
     section, so every section counts the same articles).
@@ -86,7 +86,7 @@ def assign_periods(documents: pd.DataFrame, params: Params) -> pd.Series:
 def rules_for(params: Params) -> Rules:
     opts = params.cleaning
     return load_rules(params.resolve(opts.rules) if opts.rules else None,
-                      opts.extra_line_patterns, opts.extra_block_markers)
+                      opts.extra_line_patterns, opts.extra_block_markers, opts.extra_inline_patterns)
 
 
 def document_key(text: str, title: str) -> str:
@@ -172,8 +172,9 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
 
     split = _stage(store, "sentences", sentence_settings, keys, split_missing, computed)
     sentences = _per_document(docs, split, ["paragraph", "sentence", "text", "words"], "sentence")
-    removed = cleaned[cleaned["kind"] == "removed"].rename(columns={"n": "line"})
-    removed = _per_document(docs, removed, ["line", "text", "rule"], "line")
+    removed = cleaned[cleaned["kind"] == "removed"].drop(columns="kind").rename(
+        columns={"n": "line", "cut": "kind"})
+    removed = _per_document(docs, removed, ["line", "text", "rule", "kind", "count"], "line")
 
     meta = docs.set_index("id")[["period", "outlet", "date"]]
     sentences = sentences.join(meta, on="doc_id")

@@ -26,7 +26,7 @@ PACKAGES = ("nltk", "vaderSentiment", "pandas", "numpy", "scipy", "scikit-learn"
 @dataclass
 class Appendix:
     corpus: pd.DataFrame       # title, outlet, date, period, words, link
-    cleaning: pd.DataFrame     # lines removed per article and rule
+    cleaning: pd.DataFrame     # lines (or pieces of markup) removed per article and rule
     params_yaml: str
     provenance: pd.DataFrame   # item, value
     versions: pd.DataFrame     # package, version
@@ -82,7 +82,9 @@ def compute_appendix(prepared: Prepared, shown: dict[str, Any], params_label: st
     corpus = corpus.rename(columns={"url": "link"})
     corpus["link"] = corpus["link"].fillna("")
     removed = prepared.removed.merge(docs[["id", "title"]], left_on="doc_id", right_on="id")
-    cleaning = (removed.groupby(["title", "rule"]).size().rename("lines removed").reset_index())
+    count = removed["count"] if "count" in removed else pd.Series(1, index=removed.index)
+    cleaning = (removed.assign(n=count).groupby(["title", "rule"])["n"].sum()
+                .rename("lines (or pieces of markup) removed").reset_index())
     params_yaml = yaml.safe_dump(shown, sort_keys=False, allow_unicode=True)
     provenance = pd.DataFrame([
         ("params file", str(params_label or "—")),

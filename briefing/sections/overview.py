@@ -60,6 +60,11 @@ def compute_overview(prepared: Prepared) -> Overview:
     return Overview(by_period, articles, outlets, removed, shared, _prose(prepared, by_period, shared))
 
 
+def _articles(n: int) -> str:
+    """'1 article', '2,000 articles': a count with its noun, singular or plural."""
+    return f"{fmt_number(n)} article{'s' * (n != 1)}"
+
+
 def _prose(prepared: Prepared, by_period: pd.DataFrame, shared: list[str]) -> str:
     parts = []
     counts = ", ".join(
@@ -87,18 +92,27 @@ def _prose(prepared: Prepared, by_period: pd.DataFrame, shared: list[str]) -> st
             "the numbers describe these articles only and support no claim about the coverage "
             "at large."
         )
-    n_removed = len(prepared.removed)
+    log = prepared.removed
+    markup = log["kind"] == "markup" if "kind" in log else pd.Series(False, index=log.index)
+    n_removed = int((~markup).sum())
     parts.append(
         f"Cleaning set aside {fmt_number(n_removed)} line{'s' * (n_removed != 1)} of web "
         "boilerplate (promo headlines, calls to action, captions, navigation), listed below."
     )
+    if markup.any():
+        pieces = int(log.loc[markup, "count"].sum())
+        docs_cut = log.loc[markup, "doc_id"].nunique()
+        parts.append(
+            f"It also cut {fmt_number(pieces)} piece{'s' * (pieces != 1)} of the source's own markup "
+            f"(such as a wiki's interview speaker labels) out of the text of {fmt_number(docs_cut)} "
+            f"article{'s' * (docs_cut != 1)}, so that markup is never counted as a word."
+        )
     if prepared.empty is not None and len(prepared.empty):
         titles = "; ".join(escape(t) for t in prepared.empty["title"])
-        parts.append(f"{fmt_number(len(prepared.empty))} article(s) had nothing left after cleaning "
-                     f"and are left out: {titles}.")
+        parts.append(f"{_articles(len(prepared.empty))} had nothing left after cleaning "
+                     f"and {'is' if len(prepared.empty) == 1 else 'are'} left out: {titles}.")
     if len(prepared.outside):
-        parts.append(
-            f"{fmt_number(len(prepared.outside))} article(s) in the corpus fall outside every "
-            "period and are left out."
-        )
+        n = len(prepared.outside)
+        parts.append(f"{_articles(n)} in the corpus {'falls' if n == 1 else 'fall'} outside every "
+                     f"period and {'is' if n == 1 else 'are'} left out.")
     return " ".join(parts)

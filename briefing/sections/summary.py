@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from briefing.corpus.prepare import Prepared
-from briefing.present import escape, fmt_number
+from briefing.present import credit_markdown, escape, fmt_number
 from briefing.sections.findings import Finding
 from briefing.sections.framing.compute import framing_section
 from briefing.sections.overview import outlet_overlap
@@ -29,7 +29,7 @@ class Summary:
     """What the first page says."""
 
     key_findings: list[str]     # Markdown, one sentence each
-    changed: pd.DataFrame       # measure, section, periods, values, change, interval, certainty
+    changed: pd.DataFrame       # section, measure, measured in, values, change, interval, how sure
     context: str                # Markdown: what was read, and the caveats that bound every claim
 
 
@@ -62,30 +62,53 @@ def select(findings: list[Finding], most: int = 6) -> list[Finding]:
     return chosen
 
 
+#: What each kind of finding is measured in, for the "what changed" table (by `Finding.unit`).
+MEASURED_IN = {
+    "VADER compound": "mean VADER compound, −1 to +1",
+    "share of sentences": "% of sentences; change in points",
+    "share": "% of paragraph weight; change in points",
+    "bits": "bits beyond random splits",
+    "z": "uses per 10,000 terms",
+}
+
+
 def _is_share(f: Finding) -> bool:
     return "share" in f.unit
 
 
 def fmt_value(f: Finding, value: float | None) -> str:
-    if value is None:
+    """A period's value in the finding's unit, without the unit (the row says what it is in)."""
+    if value is None or f.unit == "bits":  # the divergence is between periods, not of one
         return "–"
-    return f"{100 * value:.1f}%" if _is_share(f) else fmt_number(value, 3)
+    return fmt_number(100 * value, 1) if _is_share(f) else fmt_number(value, 3 if f.unit != "z" else 1)
+
+
+def change_of(f: Finding) -> float | None:
+    """The row's change, in the row's unit: B − A (for a distinctive term, in uses per 10,000
+    terms; its z-score says how sure, not how much)."""
+    if f.unit == "z":
+        return None if f.value_a is None or f.value_b is None else f.value_b - f.value_a
+    return f.change
+
+
+def _signed(value: float, digits: int) -> str:
+    return f"{value:+,.{digits}f}".replace("-", "−")
 
 
 def fmt_change(f: Finding, value: float | None) -> str:
     if value is None:
         return "–"
     if _is_share(f):
-        return f"{100 * value:+.1f} points".replace("-", "−")
-    return f"{value:+.3f}".replace("-", "−")
+        return _signed(100 * value, 1)
+    return _signed(value, 1 if f.unit == "z" else 3)
 
 
 def interval(f: Finding) -> str:
     if f.ci_low is None or f.ci_high is None:
         return "–"
     if _is_share(f):
-        return f"{100 * f.ci_low:+.1f} to {100 * f.ci_high:+.1f} points".replace("-", "−")
-    return f"{f.ci_low:+.3f} to {f.ci_high:+.3f}".replace("-", "−")
+        return f"{_signed(100 * f.ci_low, 1)} to {_signed(100 * f.ci_high, 1)}"
+    return f"{_signed(f.ci_low, 3)} to {_signed(f.ci_high, 3)}"
 
 
 def certainty(f: Finding) -> str:
@@ -93,7 +116,8 @@ def certainty(f: Finding) -> str:
     if not f.claim_ok:
         return "describes these articles only"
     if f.unit == "z" and f.change is not None:  # distinctive terms: a z-score, not an interval
-        return "clear lean (|z| > 1.96)" if abs(f.change) > 1.96 else "weak lean (|z| < 1.96)"
+        z = fmt_number(float(f.change), 1)
+        return f"clear lean (z {z}; |z| > 1.96)" if abs(f.change) > 1.96 else f"weak lean (z {z}; |z| < 1.96)"
     if f.ci_low is None or f.ci_high is None:
         return "no interval: too few articles"
     if f.ci_low > 0 or f.ci_high < 0:
@@ -102,26 +126,36 @@ def certainty(f: Finding) -> str:
 
 
 def changed_table(findings: list[Finding]) -> pd.DataFrame:
-    rows = [{
-        "section": HEADINGS.get(f.section, f.section),
-        "measure": f.measure if _is_share(f) or not f.unit or f.unit in f.measure
-        else f"{f.measure} ({f.unit})",
-        "period A": f.period_a, "period B": f.period_b,
-        "A": fmt_value(f, f.value_a), "B": fmt_value(f, f.value_b),
-        "change": fmt_change(f, f.change), "95% interval": interval(f), "how sure": certainty(f),
-    } for f in findings]
-    return pd.DataFrame(rows, columns=["section", "measure", "period A", "period B", "A", "B", "change",
-                                       "95% interval", "how sure"])
+    """One row per finding: what was measured, in what, each period's value, the change (later
+    minus earlier) with its 95% interval, and how sure it is. With two periods the value columns
+    are named after them; with more, a `periods` column names each row's pair."""
+    pairs = list(dict.fromkeys((f.period_a, f.period_b) for f in findings))
+    named = len(pairs) == 1 and pairs[0][0] != pairs[0][1]
+    col_a, col_b = pairs[0] if named else ("earlier", "later")
+    rows = []
+    for f in findings:
+        row = {"section": HEADINGS.get(f.section, f.section), "measure": f.measure,
+               "measured in": MEASURED_IN.get(f.unit, f.unit or "–")}
+        if not named:
+            row["periods"] = f"{f.period_a} → {f.period_b}"
+        row |= {col_a: fmt_value(f, f.value_a), col_b: fmt_value(f, f.value_b),
+                "change": fmt_change(f, change_of(f)), "95% interval": interval(f),
+                "how sure": certainty(f)}
+        rows.append(row)
+    columns = ["section", "measure", "measured in", *([] if named else ["periods"]), col_a, col_b,
+               "change", "95% interval", "how sure"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def context(prepared: Prepared) -> str:
     docs = prepared.documents
     counts = docs.groupby("period", observed=False).size()
     read = ", ".join(f"{fmt_number(int(n))} in {escape(p)}" for p, n in counts.items())
-    parts = [f"This briefing compares news coverage across {len(counts)} periods: "
-             f"{fmt_number(len(docs))} articles ({read})."]
-    if int(counts.min()) < 5:
-        parts.append(f"**With {fmt_number(int(counts.min()))} article(s) in the smallest period, every "
+    parts = [f"This briefing compares news coverage across {len(counts):,} periods: "
+             f"{_articles(len(docs))} ({read})."]
+    smallest = int(counts.min())
+    if smallest < 5:
+        parts.append(f"**With {_articles(smallest)} in the smallest period, every "
                      "number below describes these articles only and supports no claim about the "
                      "coverage at large.**")
     if not outlet_overlap(prepared):
@@ -129,7 +163,13 @@ def context(prepared: Prepared) -> str:
                         for p, g in docs.groupby("period", observed=False))
         parts.append(f"**The periods come from different outlets** ({per}), so a difference between "
                      "periods may reflect the outlets as much as the time.")
-    return " ".join(parts)
+    text = " ".join(parts)
+    credit = prepared.params.credit
+    return f"{text}\n\n{credit_markdown(credit)}" if credit else text
+
+
+def _articles(n: int) -> str:
+    return f"{fmt_number(n)} article{'s' * (n != 1)}"
 
 
 def executive_summary(prepared: Prepared, findings: list[Finding] | None = None,

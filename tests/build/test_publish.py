@@ -119,3 +119,16 @@ def test_index_escapes_titles():
     page = index_html([("x", {"title": "<script>alert(1)</script>", "periods": ["<b>"],
                               "outputs": ["html"]})], [])
     assert "<script>alert" not in page and "&lt;script&gt;" in page and "&lt;b&gt;" in page
+
+
+def test_index_credits_the_articles_with_their_licence_escaped():
+    """CC BY asks for the credit wherever the texts appear: on the site as well as in the briefing."""
+    credit = {"authors": "Wikinews <contributors>", "licence": "CC BY 2.5",
+              "licence_url": "https://creativecommons.org/licenses/by/2.5/", "source": "English Wikinews",
+              "source_url": "javascript:alert(1)"}
+    page = index_html([("wn", {"title": "World news", "periods": ["2019", "2020"], "outputs": ["html"],
+                               "credit": credit})], [])
+    assert "Articles by Wikinews &lt;contributors&gt; (English Wikinews)" in page
+    assert '<a href="https://creativecommons.org/licenses/by/2.5/">CC BY 2.5</a>' in page
+    assert "javascript:" not in page
+    assert "Articles by" not in index_html([("x", {"title": "Seed", "outputs": ["html"]})], [])

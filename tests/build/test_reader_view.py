@@ -66,6 +66,56 @@ def _visible_text(dom: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", dom).split())
 
 
+def section_headings(html: str) -> list[str]:
+    """The text of the document's <h2> headings, leaving out the table of contents (Quarto's
+    has an <h2> "Table of contents"; the embedded renderer's a <p>): holds under either renderer."""
+    body = re.sub(r"<nav\b[^>]*>.*?</nav>", " ", html, flags=re.S | re.I)
+    return [_visible_text(h) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", body, flags=re.S | re.I)]
+
+
+#: Injected into a copy of the page (the page itself has no script): measures where things are
+#: and writes it into the DOM, which --dump-dom prints.
+LAYOUT_PROBE = """<script>
+window.addEventListener('load', () => {
+  const box = el => el.getBoundingClientRect();
+  const main = document.querySelector('main') || document.body;
+  const toc = document.getElementById('TOC');
+  const report = {
+    viewport: document.documentElement.clientWidth,
+    page: document.documentElement.scrollWidth,
+    // a table may be wider than a phone inside the wrapper that scrolls it: the wrapper must fit
+    tables: [...document.querySelectorAll('main table')].map(
+      t => Math.ceil(box(t.closest('.table-wrap') || t).right)),
+    // on a phone a figure may be wider than the screen inside the <figure> that scrolls it
+    images: [...document.querySelectorAll('main img')].map(
+      i => Math.ceil(box(i.closest('figure') || i).right)),
+    main: [Math.floor(box(main).left), Math.ceil(box(main).right), Math.floor(box(main).top)],
+    toc: toc && toc.offsetParent ? [Math.floor(box(toc).left), Math.ceil(box(toc).right),
+                                    Math.floor(box(toc).top)] : null,
+  };
+  const pre = document.createElement('pre');
+  pre.id = 'layout-report';
+  pre.textContent = JSON.stringify(report);
+  document.body.appendChild(pre);
+});
+</script>"""
+
+
+def layout(page: Path, tmp_path: Path, width: int) -> dict:
+    """Where the page puts its parts in Chromium at `width` CSS pixels."""
+    import html as html_lib
+    import json
+
+    probe = tmp_path / f"probe-{width}.html"
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", LAYOUT_PROBE + "</body>"),
+                     encoding="utf-8")
+    proc = chromium(probe.as_uri(), tmp_path, "--dump-dom", f"--window-size={width},900",
+                    "--virtual-time-budget=5000")
+    found = re.search(r'<pre id="layout-report">(.*?)</pre>', proc.stdout, re.S)
+    assert found, proc.stderr[-1000:]
+    return json.loads(html_lib.unescape(found.group(1)))
+
+
 @pytest.mark.parametrize("page", ["index.html", "biden-amlo-2022-vs-2023/briefing.html"])
 def test_page_loads_without_console_errors(server, tmp_path, page):
     proc = chromium(f"{server}/{page}", tmp_path, "--dump-dom")
@@ -76,8 +126,7 @@ def test_page_loads_without_console_errors(server, tmp_path, page):
         assert "Biden and López Obrador" in text and "HTML" in text and "PDF" in text
     else:
         assert "Summary" in text
-        first = re.search(r"<h2[^>]*>(.*?)</h2>", proc.stdout, re.S)
-        assert first and "Summary" in first.group(1)  # the summary is the first section
+        assert section_headings(proc.stdout)[0] == "Summary"  # the summary is the first section
 
 
 @pytest.mark.parametrize("width, name", [(1200, "desktop"), (390, "phone")])
@@ -106,3 +155,44 @@ def test_pdf_first_pages_as_images_show_the_summary(site, tmp_path):
     pages_text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                                 check=True).stdout
     assert re.search(r"^\s*2\s*$", pages_text, re.M)  # page numbers are printed
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_nothing_runs_off_the_page_at_desktop_and_phone_width(site, tmp_path, width):
+    """No horizontal scrolling of the page: wide tables scroll inside themselves, figures shrink."""
+    found = layout(site / "biden-amlo-2022-vs-2023" / "briefing.html", tmp_path, width)
+    view = found["viewport"]
+    assert found["page"] <= view, found
+    assert found["tables"] and max(found["tables"]) <= view, found
+    assert found["images"] and max(found["images"]) <= view, found
+
+
+def test_contents_sit_beside_the_text_on_a_wide_screen_and_above_it_on_a_phone(site, tmp_path):
+    page = site / "biden-amlo-2022-vs-2023" / "briefing.html"
+    wide = layout(page, tmp_path, 1280)
+    assert wide["toc"] and wide["toc"][0] >= wide["main"][1], wide  # right of the text
+    phone = layout(page, tmp_path, 390)
+    if phone["toc"]:  # shown on a phone (the embedded renderer): above the text, not beside it
+        assert phone["toc"][2] < phone["main"][2] and phone["toc"][1] <= phone["viewport"], phone
+
+
+def test_pdf_text_stays_inside_the_page_and_cells_do_not_run_together(site):
+    """No table wider than the page: every word of the PDF lies within its page's margins. And no
+    column narrower than its text: cells too narrow for their numbers or dates printed them into
+    the next cell ("283.019+2.129", "2019-01-04Wikinews"), which pdftotext reads as one word."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils not installed (`make test` installs it as root)")
+    pdf = site / "biden-amlo-2022-vs-2023" / "briefing.pdf"
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    pages = re.split(r"<page ", out)[1:]
+    assert pages
+    for n, page in enumerate(pages, 1):
+        width = float(re.match(r'width="([\d.]+)"', page).group(1))
+        for x_min, x_max, word in re.findall(
+                r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', page):
+            assert float(x_min) >= 20 and float(x_max) <= width - 20, (n, word, x_min, x_max, width)
+    words = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split()
+    glued = [w for w in words if re.search(r"\d{4}-\d{2}-\d{2}[A-SU-Za-z]|\d\.\d+[−+]\d", w)]
+    assert glued == []

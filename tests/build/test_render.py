@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+import io
+import re
 import shutil
 import subprocess
 
@@ -127,3 +130,132 @@ def test_quarto_renders_html_and_pdf(tmp_path):
     html = (out / "briefing.html").read_text()
     assert "Shares" in html and "IPython.core.display" not in html and "params_file" not in html
     assert (out / "briefing.pdf").read_bytes().startswith(b"%PDF")
+
+
+QUOTE = "He said \"we will not pay\" -- and it's 'final'... (AP)"
+
+
+def _quoting(tmp_path):
+    """A notebook quoting article text (escaped, as every section does) beside our own prose."""
+    from briefing.present import escape
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("present.show(...)")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/markdown": f"## Quotes\n\nThe article says: {escape(QUOTE)}", "text/plain": "..."})]
+    nb.cells = [cell]
+    path = tmp_path / "01_quotes.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.parametrize("backend", ["embedded", "quarto"])
+def test_quotations_of_article_text_stay_verbatim(tmp_path, backend):
+    """Pandoc's `smart` extension (on in pandoc's and Quarto's Markdown) would curl the quotes and
+    turn -- and ... into dashes and ellipses; article text must read as it was published."""
+    import html as html_lib
+
+    if backend == "quarto" and QUARTO is None:
+        pytest.skip("Quarto CLI not found (set QUARTO_PATH or put quarto on PATH): the Quarto side "
+                    "of this test runs where Quarto is installed")
+    renderer = choose("quarto") if backend == "quarto" else Renderer("embedded", embedded_version())
+    out = tmp_path / "out"
+    out.mkdir()
+    formats = ["html", "pdf"] if shutil.which("pdftotext") else ["html"]
+    render([_quoting(tmp_path)], out, formats, META, renderer, "params/x.yaml")
+    page = html_lib.unescape(" ".join((out / "briefing.html").read_text().split()))
+    assert QUOTE in page
+    if "pdf" in formats:
+        text = subprocess.run(["pdftotext", str(out / "briefing.pdf"), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert QUOTE in " ".join(text.split())
+
+
+def test_front_matter_links_the_pdf_under_other_formats_and_lists_only_the_formats_asked():
+    """Quarto's documented `format-links` form: the typst output is linked as "PDF"."""
+    import yaml
+
+    from briefing.build.combine import front_matter
+
+    both = yaml.safe_load(front_matter(META, ["html", "pdf"]).strip("-\n"))
+    assert set(both["format"]) == {"html", "typst"}
+    assert both["format"]["html"]["format-links"] == [
+        "html", {"format": "typst", "text": "PDF", "icon": "file-pdf"}]
+    assert both["filters"] == ["verbatim.lua"] and both["format"]["html"]["css"] == ["quarto.css"]
+    assert "hyphenate: false" in both["format"]["typst"]["include-in-header"][0]["text"]
+    html_only = yaml.safe_load(front_matter(META, ["html"]).strip("-\n"))
+    assert set(html_only["format"]) == {"html"} and "format-links" not in html_only["format"]["html"]
+
+
+FAKE_QUARTO = """#!/bin/sh
+if [ "$1" = "--version" ]; then echo 1.6.40; exit 0; fi
+echo "$*" >> "$FAKE_QUARTO_LOG"
+for f in briefing.ipynb verbatim.lua quarto.css; do test -f "$f" || { echo "no $f" >&2; exit 3; }; done
+printf '<!DOCTYPE html><p>fake</p>' > briefing.html
+printf '%%PDF-1.7 fake' > briefing.pdf
+"""
+
+
+def test_quarto_renders_every_format_in_one_call_beside_its_filter_and_stylesheet(tmp_path, monkeypatch):
+    """One `quarto render` of briefing.ipynb, no --to and no --output: Quarto then names the
+    outputs briefing.html and briefing.pdf and links the one from the other. (A stand-in for the
+    Quarto CLI checks the call; the real one runs in test_quarto_renders_html_and_pdf.)"""
+    exe = tmp_path / "quarto"
+    exe.write_text(FAKE_QUARTO)
+    exe.chmod(0o755)
+    log = tmp_path / "calls.log"
+    monkeypatch.setenv("QUARTO_PATH", str(exe))
+    monkeypatch.setenv("FAKE_QUARTO_LOG", str(log))
+    out = tmp_path / "out"
+    out.mkdir()
+    renderer = choose("quarto")
+    assert renderer.version == "Quarto 1.6.40"
+    produced = render([_executed(tmp_path)], out, ["html", "pdf"], META, renderer, "params/x.yaml")
+    assert log.read_text().splitlines() == ["render briefing.ipynb --no-execute"]
+    assert [p.name for p in produced] == ["briefing.html", "briefing.pdf"]
+    assert (out / "briefing.pdf").read_bytes().startswith(b"%PDF") and not (out / "_render").exists()
+
+
+def test_embedded_html_reads_like_a_finished_report(tmp_path):
+    """Quarto's default look, without Quarto: contents beside the text (on wide screens), the
+    PDF under "Other formats", striped tables with a sticky header when long, print styles;
+    self-contained and without script."""
+    import pandas as pd
+
+    from briefing import present
+
+    nb = nbformat.v4.new_notebook()
+    cells = []
+    for title, rows in (("Short", 3), ("Long", 40)):
+        md = nbformat.v4.new_code_cell("present.table(...)")
+        with contextlib.redirect_stdout(io.StringIO()) as shown:
+            present.table(pd.DataFrame({"n": range(rows), "date": ["2020-01-02"] * rows}),
+                          caption=f"{title} table.")
+        md.outputs = [nbformat.v4.new_output("display_data", data={
+            "text/markdown": f"## {title}\n\n{shown.getvalue()}", "text/plain": ""})]
+        cells.append(md)
+    nb.cells = cells
+    path = tmp_path / "01_tables.ipynb"
+    nbformat.write(nb, path)
+    out = tmp_path / "out"
+    out.mkdir()
+    render([path], out, ["html", "pdf"], META, Renderer("embedded", embedded_version()), "params/x.yaml")
+    page = (out / "briefing.html").read_text()
+    assert '<nav id="TOC"' in page and "On this page" in page
+    assert '<a href="briefing.pdf" class="pdf-link">PDF</a>' in page
+    assert '<div class="table-wrap">' in page and '<div class="table-wrap long">' in page
+    assert page.count('<table class="striped hover">') == 2
+    assert '<span class="nowrap">2020-01-02</span>' in page
+    for rule in ("grid-template-areas", "position: sticky", "@media print", "nth-child(even)",
+                 "tabular-nums", "@media (max-width: 600px)"):
+        assert rule in page, rule
+    assert "<script" not in page and not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert '<main id="content">' in page
+    assert page.index('<header id="title-block-header"') < page.index("<main")
+
+
+def test_embedded_html_without_pdf_links_no_pdf(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    render([_executed(tmp_path)], out, ["html"], META, Renderer("embedded", embedded_version()), "x.yaml")
+    assert "briefing.pdf" not in (out / "briefing.html").read_text()

@@ -101,3 +101,60 @@ def test_bad_regex_in_rules_file_is_a_clear_error(tmp_path):
     path.write_text("line_patterns:\n  - name: broken\n    pattern: '(['\n")
     with pytest.raises(ParamsError, match=r"rules\.yaml: line_patterns\[0\]\.pattern: invalid regex"):
         load_rules(path)
+
+
+WIKINEWS = ROOT / "data" / "corpus" / "wikinews-2019-2020" / "articles.csv"
+
+
+@pytest.fixture(scope="module")
+def wikinews():
+    return load_corpus(WIKINEWS)
+
+
+def test_wiki_speaker_labels_are_cut_from_lines_and_logged_once_per_rule(wikinews):
+    """Wikinews interviews mark the interviewer's questions ((WN)): markup, never a word of the news."""
+    import re
+
+    rules = load_rules()
+    interviews = wikinews[wikinews["text"].str.contains("((WN))", regex=False)]
+    assert len(interviews) >= 5
+    for row in interviews.itertuples():
+        kept, log = clean_document(row.text, rules, title=row.title)
+        assert not any(re.search(r"\(\((?!\()", line) for line in kept), row.id
+        assert not any(re.search(r"\bWN\b", line) for line in kept), row.id
+        markup = [e for e in log if e["kind"] == "markup"]
+        assert [e["rule"] for e in markup] == ["wiki speaker or language label"]
+        whole = sum(1 for e in log if e["kind"] == "line" and e["rule"] == markup[0]["rule"])
+        assert markup[0]["count"] + whole == len(re.findall(r"(?<!\()\(\((?!\()[^()\n]+\)\)", row.text))
+        assert "((WN))" in markup[0]["text"]
+        # the questions themselves stay: they are the article's words
+        question = next(line for line in row.text.splitlines() if line.startswith("((WN))")
+                        and len(line.split()) > 6 and line.count("((") == 1)
+        words = question.removeprefix("((WN))").split()
+        assert " ".join(words[1:] if words[0] == ":" else words) in kept
+
+
+def test_language_labels_go_and_the_translation_and_wiki_links_stay(wikinews):
+    rules = load_rules()
+    texts = {row.id: clean_document(row.text, rules, title=row.title)[0] for row in wikinews.itertuples()}
+    kept = "\n".join(line for lines in texts.values() for line in lines)
+    assert "Spanish language:" not in kept and "((es))" not in kept
+    assert "A pesar de contar con el mandato del pueblo" in kept  # the original words are text
+    assert "(((My Fellow Americans)))" in kept  # a wiki link in parentheses is not a label
+    # "((WSS)) : Which past U.S. president(s)..." loses its colon with its label
+    assert "\nWhich past U.S. president(s)" in "\n" + kept and "((WSS))" not in kept
+
+
+def test_params_can_add_inline_patterns():
+    rules = load_rules(extra_inline_patterns=[r"\[laughs\]"])
+    kept, log = clean_document("It went well [laughs] in the end.\n[laughs]", rules)
+    assert kept == ["It went well in the end."]
+    assert [(e["kind"], e["rule"], e["count"]) for e in log] == [
+        ("markup", "params inline pattern", 1), ("line", "params inline pattern", 1)]
+
+
+def test_seed_articles_have_no_markup_to_cut(seeds):
+    rules = load_rules()
+    for row in seeds.itertuples():
+        _, log = clean_document(row.text, rules, title=row.title)
+        assert all(e["kind"] == "line" for e in log)

@@ -193,6 +193,32 @@ def test_figures_draw_and_by_date_needs_ten_documents(tmp_path):
     assert figures.by_date(small) is None and "10 or more" in small.by_date_note
 
 
+def _svg_bytes(fig) -> int:
+    import io
+
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg")
+    return len(buf.getvalue())
+
+
+def test_figures_do_not_grow_with_the_number_of_sentences(tmp_path):
+    """Past the dense limits a period's sentences are a histogram and its articles a monthly band:
+    twice the articles, the same figure (one mark per sentence made a 22 MB page)."""
+    sizes = []
+    for n in (figures.DENSE_ARTICLES + 20, 2 * (figures.DENSE_ARTICLES + 20)):
+        docs = [(f"{year}-{1 + i % 12:02d}-{1 + i % 28:02d}", "A",
+                 article(i, (POSITIVE, NEGATIVE, NEUTRAL)[i % 3]))
+                for year in (2022, 2023) for i in range(n)]
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        res = sentiment_section(make_prepared(folder, docs, sentiment={"bootstrap_rounds": 100,
+                                                                       "permutation_rounds": 100}))
+        assert len(res.sentences) > 2 * figures.DENSE_SENTENCES
+        sizes.append((_svg_bytes(figures.distribution(res)), _svg_bytes(figures.by_date(res))))
+    (dist_small, dated_small), (dist_big, dated_big) = sizes
+    assert dist_big <= 1.05 * dist_small and dated_big <= 1.05 * dated_small
+
+
 def test_options_choose_actors_and_thresholds(tmp_path):
     docs = [("2022-03-01", "A", article(1, POSITIVE)), ("2023-03-01", "A", article(2, NEGATIVE))]
     prep = make_prepared(tmp_path, docs, sentiment={"actors": ["Mexico"], "positive_threshold": 0.99})

@@ -230,3 +230,27 @@ def test_a_period_without_content_words_is_a_clear_error(tmp_path):
     prepared = prepare(params_mod.validate(base_params() | {"base_dir": str(tmp_path)}))
     with pytest.raises(TopicsError, match=r"period\(s\) '2022' have no content words"):
         topics_section(prepared)
+
+
+def test_a_large_vocabulary_becomes_one_image_in_the_fightin_words_svg(seed_result, monkeypatch):
+    """Past DENSE_TERMS the unlabelled terms are one raster layer: the SVG holds one <image>,
+    not a mark per term, so its size does not grow with the vocabulary."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from briefing.sections.topics import figures as F
+
+    _, res = seed_result
+
+    def svg() -> str:
+        fig = F.fightin_words_figure(res)
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg")
+        matplotlib.pyplot.close(fig)
+        return buf.getvalue()
+
+    assert "<image" not in svg()  # the seed's few hundred terms stay vector marks
+    monkeypatch.setattr(F, "DENSE_TERMS", 10)
+    assert svg().count("<image") == 1

@@ -25,7 +25,7 @@ def shares_figure(res: FramingResult) -> Figure:
     order = frame_order(res)
     names = res.names()
     s = res.shares.set_index(["period", "frame"])["share"]
-    fig = Figure(figsize=(7.0, 0.28 * len(order) + 1.9))
+    fig = Figure(figsize=(6.0, 0.3 * len(order) + 2.0))
     ax = fig.subplots()
     y = np.arange(len(order))
     for i, f in enumerate(order):
@@ -35,7 +35,7 @@ def shares_figure(res: FramingResult) -> Figure:
         vals = [100 * s[(p, f)] for f in order]
         ax.scatter(vals, y, marker=_MARKERS[k % 7], s=42, facecolor=_FILLS[k % 7], edgecolor="black",
                    linewidth=1, zorder=2 + k, label=str(p))
-    ax.set_yticks(y, [names[f] for f in order], fontsize=8)
+    ax.set_yticks(y, [names[f] for f in order], fontsize=9)
     ax.set_xlabel("share of sentences carrying the frame (%)")
     ax.set_ylim(-0.7, len(order) - 0.3)
     ax.grid(axis="y", alpha=0.15)
@@ -43,10 +43,10 @@ def shares_figure(res: FramingResult) -> Figure:
     for i, f in enumerate(order):  # the change, printed at the right edge
         d = 100 * (s[(b, f)] - s[(a, f)])
         label = f"{d:+.0f}".replace("-", "−") if round(d) else "0"
-        ax.annotate(label, (1.01, i), xycoords=("axes fraction", "data"), va="center", fontsize=7)
-    ax.annotate("change\n(points)", (1.01, len(order) - 0.4), xycoords=("axes fraction", "data"), fontsize=7,
-                va="bottom")
-    ax.legend(title="period", loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, frameon=False,
+        ax.annotate(label, (1.01, i), xycoords=("axes fraction", "data"), va="center", fontsize=8.5)
+    ax.annotate("change\n(points)", (1.01, len(order) - 0.4), xycoords=("axes fraction", "data"),
+                fontsize=8.5, va="bottom")
+    ax.legend(title="period", loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=9, frameon=False,
               ncol=min(len(res.period_names), 5))
     ax.set_title(f"Frame shares, sorted by change {a} → {b}", loc="left")
     fig.tight_layout()
@@ -75,13 +75,13 @@ def actors_figure(res: FramingResult) -> Figure:
         ax.imshow(m.to_numpy(dtype=float), cmap="Greys", vmin=0, vmax=vmax, aspect="auto")
         for (i, j), v in np.ndenumerate(m.to_numpy(dtype=float)):
             label = "–" if np.isnan(v) else f"{100 * v:.0f}"
-            ax.text(j, i, label, ha="center", va="center", fontsize=7,
+            ax.text(j, i, label, ha="center", va="center", fontsize=8.5,
                     color="white" if not np.isnan(v) and v > 0.55 * vmax else "black")
         ax.set_xticks(range(len(actors)), [f"{a}\n(n={int(n[a])})" if pd.notna(n[a]) else a for a in actors],
-                      fontsize=7, rotation=30, ha="right")
+                      fontsize=8.5, rotation=30, ha="right")
         ax.set_title(str(p))
         ax.grid(False)
-    axes[0].set_yticks(range(len(order)), [names[f] for f in order], fontsize=7)
+    axes[0].set_yticks(range(len(order)), [names[f] for f in order], fontsize=8.5)
     fig.suptitle("Share of each actor's sentences carrying each frame (%)", fontsize=10)
     fig.tight_layout()
     return fig

@@ -65,9 +65,9 @@ def _interval(r: pd.Series, level: float) -> str:
 def _shift_sentence(r: pd.Series, level: float) -> str:
     verb = "rose" if r["change"] > 0 else "fell"
     return (f"**{present.escape(r['name'])}** {verb} from {pct(r['share_a'])} of sentences in "
-            f"{present.escape(r['period_a'])} ({r['with_a']} of {r['sentences_a']}) "
+            f"{present.escape(r['period_a'])} ({int(r['with_a']):,} of {int(r['sentences_a']):,}) "
             f"to {pct(r['share_b'])} in "
-            f"{present.escape(r['period_b'])} ({r['with_b']} of {r['sentences_b']}), "
+            f"{present.escape(r['period_b'])} ({int(r['with_b']):,} of {int(r['sentences_b']):,}), "
             f"{points(r['change'])}{_interval(r, level)}.")
 
 

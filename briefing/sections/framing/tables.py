@@ -22,9 +22,9 @@ def shares_table(res: FramingResult) -> pd.DataFrame:
     out = {"frame": [res.names()[f] for f in frame_order(res)[::-1]]}
     for p in res.period_names:
         rows = [s.loc[(p, f)] for f in frame_order(res)[::-1]]
-        out[f"{p}: sentences"] = [f"{int(r.with_frame)} of {int(r.sentences)}" for r in rows]
+        out[f"{p}: sentences"] = [f"{int(r.with_frame):,} of {int(r.sentences):,}" for r in rows]
         out[f"{p}: share"] = [_pct(r.share) for r in rows]
-        out[f"{p}: documents using it"] = [f"{int(r.docs_with)} of {int(r.documents)}" for r in rows]
+        out[f"{p}: documents using it"] = [f"{int(r.docs_with):,} of {int(r.documents):,}" for r in rows]
     return pd.DataFrame(out)
 
 
@@ -42,7 +42,7 @@ def primary_table(res: FramingResult) -> pd.DataFrame:
     for p in res.period_names:
         out[f"{p}: sentences"] = [_pct(s[(p, f)]) if f != NONE else "–" for f in labels]
         rows = [prim.loc[(p, f)] for f in labels]
-        out[f"{p}: primary in"] = [f"{int(r.primary_docs)} of {int(r.documents)} ({_pct(r.share)})"
+        out[f"{p}: primary in"] = [f"{int(r.primary_docs):,} of {int(r.documents):,} ({_pct(r.share)})"
                                    for r in rows]
         out[f"{p}: {level}% interval"] = ["–" if pd.isna(r.ci_low) else
                                           f"{_pct(r.ci_low)} to {_pct(r.ci_high)}" for r in rows]
@@ -112,7 +112,7 @@ def actors_table(res: FramingResult) -> pd.DataFrame:
     for (p, a), g in t.groupby(["period", "actor"], sort=False):
         g = g.set_index("frame").reindex(list(names))
         cells = zip(g["with_frame"], g["actor_sentences"], g["share"], strict=True)
-        out[f"{p}: {a}"] = [f"{int(k)} of {int(n)}" + (f" ({_pct(s)})" if n else "") for k, n, s in cells]
+        out[f"{p}: {a}"] = [f"{int(k):,} of {int(n):,}" + (f" ({_pct(s)})" if n else "") for k, n, s in cells]
     return pd.DataFrame(out)
 
 

@@ -13,6 +13,9 @@ from briefing.sections.topics.result import TopicsResult
 HATCHES = ["", "///", "...", "xxx", "\\\\\\", "++"]
 GREYS = ["0.6", "0.95", "0.8", "1.0", "0.7", "0.85"]
 LABELLED = 10
+#: Above this many terms, the unlabelled terms' layer of the Fightin' Words plot is drawn as an
+#: image inside the SVG: its size then depends on the figure's area, not on the vocabulary.
+DENSE_TERMS = 1500
 
 
 def show(fig: Figure) -> None:
@@ -32,12 +35,13 @@ def fightin_words_figure(res: TopicsResult, names: bool = False, labelled: int =
     from adjustText import adjust_text
 
     pairs = res.comparisons
-    fig, axes = plt.subplots(len(pairs), 1, figsize=(7.0, 4.6 * len(pairs)), squeeze=False)
+    fig, axes = plt.subplots(len(pairs), 1, figsize=(6.0, 4.6 * len(pairs)), squeeze=False)
     for ax, (a, b) in zip(axes[:, 0], pairs, strict=True):
         table = (res.names if names else res.distinctive)[(a, b)]
         rng = np.random.default_rng(0)  # small horizontal jitter, so tied terms do not hide each other
         x = table["total"].to_numpy(float) * np.exp(rng.uniform(-0.06, 0.06, len(table)))
-        ax.scatter(x, table["z"], s=8, color="0.7", marker="o", linewidths=0, label="other terms", zorder=1)
+        ax.scatter(x, table["z"], s=8, color="0.7", marker="o", linewidths=0, label="other terms", zorder=1,
+                   rasterized=len(table) > DENSE_TERMS)
         side_a, side_b = res.top((a, b), names=names)
         texts = []
         for side, lv, marker, face in ((side_a, a, "v", "white"), (side_b, b, "^", "black")):
@@ -45,7 +49,7 @@ def fightin_words_figure(res: TopicsResult, names: bool = False, labelled: int =
             idx = table.index[table["term"].isin(side["term"])]
             ax.scatter(x[idx], table.loc[idx, "z"], s=36, marker=marker, facecolor=face, edgecolor="black",
                        linewidths=0.8, label=f"leans to {lv}", zorder=3)
-            texts += [ax.text(x[i], table.at[i, "z"], str(table.at[i, "term"]), fontsize=8, zorder=4)
+            texts += [ax.text(x[i], table.at[i, "z"], str(table.at[i, "term"]), fontsize=9, zorder=4)
                       for i in idx]
         for level in (-1.96, 1.96):
             ax.axhline(level, color="0.3", linestyle="--", linewidth=0.8)
@@ -54,7 +58,7 @@ def fightin_words_figure(res: TopicsResult, names: bool = False, labelled: int =
         ax.set_xlabel("uses in both periods together (log scale)")
         ax.set_ylabel(f"z (negative: {a}; positive: {b})")
         ax.set_title(f"{'Names' if names else 'Terms'}: {a} against {b}")
-        ax.legend(loc="lower right", fontsize=8, frameon=True)
+        ax.legend(loc="lower right", fontsize=9, frameon=True)
         if texts:
             adjust_text(texts, ax=ax, arrowprops={"arrowstyle": "-", "color": "0.4", "lw": 0.5})
     fig.tight_layout()
@@ -66,7 +70,7 @@ def prevalence_figure(res: TopicsResult) -> Figure:
     prev = res.prevalence
     topics = sorted(prev["topic"].unique())
     periods = list(dict.fromkeys(prev["period"]))
-    fig, ax = plt.subplots(figsize=(7.0, 0.9 + 0.55 * len(topics) * max(2, len(periods)) / 2))
+    fig, ax = plt.subplots(figsize=(6.0, 0.9 + 0.55 * len(topics) * max(2, len(periods)) / 2))
     height = 0.8 / len(periods)
     for j, lv in enumerate(periods):
         sub = prev[prev["period"] == lv].set_index("topic").loc[topics]
@@ -78,11 +82,11 @@ def prevalence_figure(res: TopicsResult) -> Figure:
                     linewidth=0.8)
     labels = prev.drop_duplicates("topic").set_index("topic").loc[topics, "label"]
     ticks = [_wrap(f"{t}. {lab}", 28) for t, lab in zip(topics, labels, strict=True)]
-    ax.set_yticks(np.arange(len(topics)), ticks, fontsize=8)
+    ax.set_yticks(np.arange(len(topics)), ticks, fontsize=9)
     ax.invert_yaxis()
     unit = "paragraphs within articles" if res.interval_unit == "paragraph" else "documents"
     ax.set_xlabel(f"share of paragraph weight (%)\nwhiskers: 95 % interval, resampling {unit}")
-    ax.legend(title="period", fontsize=8, loc="lower right")
+    ax.legend(title="period", fontsize=9, loc="lower right")
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig
@@ -92,7 +96,7 @@ def divergence_figure(res: TopicsResult) -> Figure:
     """The words contributing most to the Jensen–Shannon divergence, hatched by the period using them more."""
     pairs = res.comparisons
     n = len(res.contributions[pairs[0]]) if pairs else 0
-    fig, axes = plt.subplots(1, len(pairs), figsize=(7.0 if len(pairs) == 1 else 4.2 * len(pairs),
+    fig, axes = plt.subplots(1, len(pairs), figsize=(6.0 if len(pairs) == 1 else 4.2 * len(pairs),
                                                       1.2 + 0.25 * n), squeeze=False)
     for ax, (a, b) in zip(axes[0], pairs, strict=True):
         c = res.contributions[(a, b)]
@@ -102,12 +106,12 @@ def divergence_figure(res: TopicsResult) -> Figure:
             m = (c["leans_to"] == lv).to_numpy()
             ax.barh(y[m], 100 * c["share_of_js"].to_numpy()[m], color=grey, hatch=hatch, edgecolor="black",
                     linewidth=0.6, label=f"used more in {lv}")
-        ax.set_yticks(y, c["word"].astype(str), fontsize=8)
+        ax.set_yticks(y, c["word"].astype(str), fontsize=9)
         ax.invert_yaxis()
         ax.set_xlabel("share of the divergence (%)")
         ax.set_title(f"{a} → {b}: JS {d.js:.3f} bits (random splits {d.chance_low:.3f}–{d.chance_high:.3f})",
                      fontsize=9)
-        ax.legend(fontsize=8, loc="lower right")
+        ax.legend(fontsize=9, loc="lower right")
         ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig

@@ -121,8 +121,8 @@ def findings(res: TopicsResult) -> list[Finding]:
         out.append(Finding(
             # A is what random splits of the pooled text give, B the divergence between the periods;
             # the interval is B minus the 95% range of random splits (excludes 0: beyond chance)
-            SECTION, "vocabulary divergence (JS, bits; A: random splits of the pooled text, "
-            "B: between the periods)", a, b, float(d.chance_mean), float(d.js), float(excess),
+            SECTION, "vocabulary divergence between the periods (Jensen–Shannon)", a, b,
+            float(d.chance_mean), float(d.js), float(excess),
             float(d.js - d.chance_high), float(d.js - d.chance_low),
             _divergence_finding_sentence(a, b, d),
             weight=float(excess / max(d.chance_high - d.chance_mean, 1e-9)), claim_ok=claim, unit="bits",
@@ -143,8 +143,8 @@ def findings(res: TopicsResult) -> list[Finding]:
             if len(tab):
                 t = tab.iloc[0]
                 out.append(Finding(
-                    SECTION, f"“{t.term}”, most distinctive term of {lv} (uses per 10,000 terms; "
-                    "change is its z-score)", a, b, float(t.per10k_a), float(t.per10k_b),
+                    SECTION, f"“{t.term}”, most distinctive term of {lv}", a, b,
+                    float(t.per10k_a), float(t.per10k_b),
                     float(t.z), None, None,
                     f"“{escape(t.term)}” is the term most characteristic of {escape(lv)} "
                     f"(z {fmt_number(float(t.z), 1)}; {fmt_number(int(t.count_a))} vs "
