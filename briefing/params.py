@@ -179,6 +179,11 @@ class Params(_Strict):
     sentiment: SentimentOptions = Field(default_factory=SentimentOptions)
     framing: FramingOptions = Field(default_factory=FramingOptions)
     topics: TopicOptions = Field(default_factory=TopicOptions)
+    #: Wire copies and near-duplicates: drop (keep the earliest of each group), flag (keep all,
+    #: list the copies) or keep (no detection). See briefing/corpus/dedup.py.
+    dedup: Literal["keep", "drop", "flag"] = "drop"
+    #: Jaccard similarity of word 3-shingles at which two articles count as copies.
+    dedup_threshold: float = Field(default=0.5, gt=0, le=1)
     #: Directory of the params file; relative paths resolve against it. Set by the loader.
     base_dir: str = "."
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from briefing import __version__
 from briefing.corpus.clean import Rules, clean_document, cleaning_log, load_rules
+from briefing.corpus.dedup import set_aside_copies
 from briefing.corpus.load import corpus_hash, load_corpus
 from briefing.corpus.sentences import abbreviations, count_words, split_document
 from briefing.errors import ParamsError
@@ -31,6 +32,8 @@ class Prepared:
     outside: articles whose date falls in no period (left out of every section).
     empty: articles with no sentence left after cleaning (all boilerplate; left out of every
     section, so every section counts the same articles).
+    copies: wire copies and near-duplicates (briefing/corpus/dedup.py), set aside under
+    `dedup: drop` (the default) or only listed under `dedup: flag`.
     """
 
     params: Params
@@ -40,6 +43,7 @@ class Prepared:
     outside: pd.DataFrame
     corpus_hash: str
     empty: pd.DataFrame | None = None
+    copies: pd.DataFrame | None = None
 
     @property
     def period_names(self) -> list[str]:
@@ -96,6 +100,7 @@ def prepare(params: Params, source: str = "params") -> Prepared:
     docs["period"] = assign_periods(docs, params)
     outside = docs[docs["period"].isna()].drop(columns=["text"]).reset_index(drop=True)
     docs = docs[docs["period"].notna()].reset_index(drop=True)
+    docs, copies = set_aside_copies(docs, params.dedup, params.dedup_threshold)
     for i, p in enumerate(params.periods):
         if not (docs["period"] == p.name).any():
             raise ParamsError(
@@ -144,4 +149,4 @@ def prepare(params: Params, source: str = "params") -> Prepared:
                 "(no sentence left after cleaning); check the articles' text or the cleaning rules"
             )
     return Prepared(params=params, documents=docs, sentences=sentences, removed=removed,
-                    outside=outside, corpus_hash=chash, empty=empty)
+                    outside=outside, corpus_hash=chash, empty=empty, copies=copies)
