@@ -163,6 +163,33 @@ class TopicOptions(_Strict):
         return n
 
 
+IngestColumn = Literal["text", "date", "title", "outlet", "id", "url", "language"]
+
+
+class IngestSource(_Strict):
+    """Where the corpus comes from, when it is not written by hand (see `briefing ingest`).
+
+    `briefing run` and `briefing check` bring the source into `corpus` first when the corpus
+    is missing or the source changed; `briefing ingest params/<name>.yaml` does it on demand.
+    """
+
+    #: A table (CSV, JSONL, Parquet), a Media Cloud story-list export, a list of URLs (.txt, or
+    #: a table with a url column), or a folder of saved .html pages; relative to the params file.
+    source: str = Field(min_length=1)
+    #: The source's column for each field, where it is not named so (e.g. {text: body}).
+    columns: dict[IngestColumn, str] = Field(default_factory=dict)
+    #: Set aside articles in another language than this ISO 639-1 code (e.g. "en").
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
+    #: Seconds between two requests to the same host.
+    delay: float = Field(default=1.0, ge=0)
+    #: Seconds to wait for a server before giving up on a request.
+    timeout: float = Field(default=20.0, gt=0)
+    #: Further attempts after a timeout, a lost connection, HTTP 429 or 5xx.
+    retries: int = Field(default=2, ge=0, le=10)
+    #: Sent with every request; add a contact address so site owners can reach you.
+    user_agent: str | None = None
+
+
 class Params(_Strict):
     """Everything one briefing needs; see README.md, "Writing a params file"."""
 
@@ -184,6 +211,8 @@ class Params(_Strict):
     dedup: Literal["keep", "drop", "flag"] = "drop"
     #: Jaccard similarity of word 3-shingles at which two articles count as copies.
     dedup_threshold: float = Field(default=0.5, gt=0, le=1)
+    #: Where the corpus comes from, when `briefing ingest` brings it in (optional).
+    ingest: IngestSource | None = None
     #: Directory of the params file; relative paths resolve against it. Set by the loader.
     base_dir: str = "."
 
@@ -301,10 +330,17 @@ def load(path: str | Path) -> Params:
         raise ParamsError(f"{path}: base_dir: unknown field; paths are relative to the params file")
     params = validate(data, path)
     params = params.model_copy(update={"base_dir": str(path.resolve().parent)})
-    if not params.corpus_path.exists():
+    if not params.corpus_path.exists() and params.ingest is None:
         raise ParamsError(
             f"{path}: corpus: {params.corpus!r} does not exist (looked for {params.corpus_path}); "
             "give a folder of .md articles or a .csv/.jsonl/.parquet file, relative to the params file"
+        )
+    if (params.ingest is not None and not params.corpus_path.exists()
+            and not params.resolve(params.ingest.source).exists()):
+        raise ParamsError(
+            f"{path}: ingest.source: {params.ingest.source!r} does not exist (looked for "
+            f"{params.resolve(params.ingest.source)}) and neither does the corpus; give the export, "
+            "URL list or folder of pages, relative to the params file"
         )
     return params
 
