@@ -330,8 +330,12 @@ def fetch_all(fetcher: Fetcher, urls: Iterable[str], on_done: Callable[[str, Pag
     for url in dict.fromkeys(urls):
         by_site.setdefault(origin(url), []).append(url)
 
+    stop = threading.Event()
+
     def work(site_urls: list[str]) -> None:
         for url in site_urls:
+            if stop.is_set():
+                return
             try:
                 page = fetcher.fetch(url)
             except FetchError as exc:
@@ -342,8 +346,14 @@ def fetch_all(fetcher: Fetcher, urls: Iterable[str], on_done: Callable[[str, Pag
                 on_done(url, page, None)
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for future in [pool.submit(work, u) for u in by_site.values()]:
-            future.result()
+        futures = [pool.submit(work, u) for u in by_site.values()]
+        try:
+            for future in futures:
+                future.result()
+        except BaseException:  # Ctrl-C: finish the requests under way, start no other
+            stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def describe_error(exc: Exception, timeout: float) -> str:
