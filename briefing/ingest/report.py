@@ -76,16 +76,16 @@ class Report:
         aside = self.set_aside
         lines.append(f"  set aside:  {len(aside):>5}")
         reasons = Counter(_reason_kind(e) for e in aside)
-        for reason, n in reasons.most_common(6):
+        for reason, n in reasons.most_common(8):
             lines.append(f"      {n:>5}  {reason}")
-        if len(reasons) > 6:
-            lines.append(f"      {sum(n for _, n in reasons.most_common()[6:]):>5}  other reasons")
+        if len(reasons) > 8:
+            lines.append(f"      {sum(n for _, n in reasons.most_common()[8:]):>5}  other reasons")
         copies = self.copies
         if copies:
             groups = len({e.copy_of for e in copies})
             lines.append(f"  copies:     {len(copies):>5} wire cop{'ies' if len(copies) != 1 else 'y'} or "
-                         f"near-duplicate{_s(len(copies))} of {groups} article{_s(groups)}; a briefing "
-                         "keeps the earliest of each (params: dedup)")
+                         f"near-duplicate{_s(len(copies))} of {groups} article{_s(groups)} "
+                         "(a briefing keeps the earliest of each)")
         if aside:
             lines.append("  set aside (first):" if len(aside) > shown else "  set aside:")
             width = min(max(len(e.where) for e in aside[:shown]), 40)
