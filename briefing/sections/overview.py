@@ -20,8 +20,8 @@ class Overview:
     removed: pd.DataFrame     # the cleaning log, with outlet and title
     shared_outlets: list[str]
     prose: str
-    copies_by: pd.DataFrame | None = None    # period, outlet, copies: wire copies per period and outlet
-    copies: pd.DataFrame | None = None       # period, date, outlet, title, copy_of, similarity
+    copies_by: pd.DataFrame   # period, outlet, copies: wire copies per period and outlet
+    copies: pd.DataFrame      # period, date, outlet, title, copy_of, similarity
 
 
 def outlet_overlap(prepared: Prepared) -> list[str]:

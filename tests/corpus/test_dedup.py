@@ -14,6 +14,7 @@ from briefing.corpus.dedup import find_copies, jaccard, set_aside_copies, shingl
 from briefing.corpus.prepare import prepare
 from briefing.ingest.extract import extract_page
 from briefing.params import load
+from briefing.sections.overview import corpus_overview
 
 SITE = ROOT / "tests" / "ingest" / "site"
 PAGES = json.loads((SITE / "pages.json").read_text(encoding="utf-8"))
@@ -117,7 +118,17 @@ def test_a_briefing_sets_the_copies_aside_by_default(articles, tmp_path):
     assert len(prepared.copies) == 4 and set(prepared.copies["period"]) == {"2020"}
     assert prepared.documents["title"].str.contains("Qaboos").sum() == 1
 
+    overview = corpus_overview(prepared)
+    assert overview.copies_by.to_dict("records") == [
+        {"period": "2020", "outlet": o, "copies": 1}
+        for o in ("Coastline Herald", "Metro Daily Star", "Northfield Courier", "Valley Evening Post")]
+    assert "4 articles were set aside as copies of another article (2020: 4)" in overview.prose
+    assert set(overview.copies["copy_of"]) == {"The Harbour Ledger: Sultan Qaboos of Oman dies"}
+
     flagged = prepare(load(write_params(tmp_path, {**params, "dedup": "flag"}, "flag.yaml")))
     assert len(flagged.documents) == len(articles) and len(flagged.copies) == 4
+    assert "4 articles are copies of another article, kept as" in corpus_overview(flagged).prose
     kept = prepare(load(write_params(tmp_path, {**params, "dedup": "keep"}, "keep.yaml")))
     assert len(kept.documents) == len(articles) and kept.copies.empty
+    overview = corpus_overview(kept)
+    assert overview.copies.empty and overview.copies_by.empty and "cop" not in overview.prose
