@@ -1,10 +1,11 @@
-"""The `briefing` command: setup, check, run, publish, evaluate-frames."""
+"""The `briefing` command: setup, ingest, check, run, publish, evaluate-frames."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from briefing import __version__
 from briefing.errors import BriefingError, inert
@@ -21,10 +22,30 @@ def _cmd_setup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ingest_sources(paths: Sequence[str | Path], quiet: bool, keep_going: bool = False) -> None:
+    """Bring in the corpus of every params file whose `ingest:` source is new or changed."""
+    from briefing.ingest.run import ingest_if_stale
+
+    for path in paths:
+        try:
+            ingest_if_stale(path, quiet=quiet)
+        except BriefingError as exc:
+            if not keep_going:
+                raise
+            print(f"briefing: {exc}", file=sys.stderr)
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from briefing.ingest.run import cli_ingest
+
+    return cli_ingest(args)
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from briefing import params as params_mod
     from briefing.corpus.prepare import prepare
 
+    _ingest_sources(args.params, quiet=False)
     for path in args.params:
         p = params_mod.load(path)
         prepared = prepare(p, source=str(path))
@@ -37,6 +58,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from briefing.build.run import run_briefing
 
+    _ingest_sources(args.params, quiet=args.quiet)
     for path in args.params:
         out = run_briefing(path, reports_dir=args.reports, renderer=args.renderer,
                            quiet=args.quiet, jobs=args.jobs)
@@ -48,6 +70,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_publish(args: argparse.Namespace) -> int:
     from briefing.build.publish import cli
 
+    _ingest_sources(args.params or sorted(Path("params").glob("*.yaml")), args.quiet, keep_going=True)
     return cli(args.params, args.reports, args.quiet, args.renderer)
 
 
@@ -64,6 +87,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("setup", help="build the NLTK data and install the 'briefing' Jupyter kernel")
     p.set_defaults(func=_cmd_setup)
+
+    p = sub.add_parser(
+        "ingest", help="bring articles in from a table, a Media Cloud export, a list of URLs or saved pages",
+        description="Turn SOURCE into a corpus folder of Markdown articles and report what came in "
+                    "and what was set aside. SOURCE: a CSV/JSONL/Parquet table of articles, a Media "
+                    "Cloud story-list export, a list of URLs (.txt, or a table with a url column), a "
+                    "folder of saved .html pages, or a params file whose ingest: block names one. "
+                    "Exit 0 when articles came in, 1 when none did, 2 when SOURCE cannot be read.")
+    p.add_argument("source", help="the table, export, URL list, folder of pages, or params/<name>.yaml")
+    p.add_argument("--into", metavar="DIR", help="the corpus folder to write (e.g. data/corpus/<name>/)")
+    for name in ("text", "date", "title", "outlet", "id", "url"):
+        p.add_argument(f"--{name}", metavar="COLUMN", help=f"the source's column holding the {name}")
+    p.add_argument("--language-column", metavar="COLUMN", help="the source's column holding the language")
+    p.add_argument("--language", metavar="CODE",
+                   help="set aside articles in another language than this ISO 639-1 code (e.g. en)")
+    p.add_argument("--force", action="store_true", help="replace article files whose content differs")
+    p.add_argument("--delay", type=float, default=None, metavar="SECONDS",
+                   help="between two requests to the same host (default 1)")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="per request (default 20)")
+    p.add_argument("--retries", type=int, default=None, metavar="N",
+                   help="further attempts after a timeout, 429 or 5xx (default 2)")
+    p.add_argument("--max-mb", type=float, default=None, metavar="MB",
+                   help="abandon larger responses (default 10)")
+    p.add_argument("--user-agent", default=None, help="identify yourself, e.g. with a contact address")
+    p.add_argument("--cache", metavar="DIR", help="page cache (default: DIR/.ingest-cache)")
+    p.add_argument("--jobs", type=int, default=4, metavar="N", help="hosts fetched from at once (default 4)")
+    p.add_argument("--quiet", action="store_true", help="no progress and no summary on stderr")
+    p.set_defaults(func=_cmd_ingest)
 
     p = sub.add_parser("check", help="validate params files and their corpus without running")
     p.add_argument("params", nargs="+", help="params/<name>.yaml")

@@ -194,6 +194,31 @@ class Credit(_Strict):
         if url is not None and not _WEB.match(url):
             raise ValueError(f"{url!r} is not a web address; give an http:// or https:// URL")
         return url
+IngestColumn = Literal["text", "date", "title", "outlet", "id", "url", "language"]
+
+
+class IngestSource(_Strict):
+    """Where the corpus comes from, when it is not written by hand (see `briefing ingest`).
+
+    `briefing run` and `briefing check` bring the source into `corpus` first when the corpus
+    is missing or the source changed; `briefing ingest params/<name>.yaml` does it on demand.
+    """
+
+    #: A table (CSV, JSONL, Parquet), a Media Cloud story-list export, a list of URLs (.txt, or
+    #: a table with a url column), or a folder of saved .html pages; relative to the params file.
+    source: str = Field(min_length=1)
+    #: The source's column for each field, where it is not named so (e.g. {text: body}).
+    columns: dict[IngestColumn, str] = Field(default_factory=dict)
+    #: Set aside articles in another language than this ISO 639-1 code (e.g. "en").
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
+    #: Seconds between two requests to the same host.
+    delay: float = Field(default=1.0, ge=0)
+    #: Seconds to wait for a server before giving up on a request.
+    timeout: float = Field(default=20.0, gt=0)
+    #: Further attempts after a timeout, a lost connection, HTTP 429 or 5xx.
+    retries: int = Field(default=2, ge=0, le=10)
+    #: Sent with every request; add a contact address so site owners can reach you.
+    user_agent: str | None = None
 
 
 class Params(_Strict):
@@ -222,6 +247,13 @@ class Params(_Strict):
     #: With engine: dask, the address of an existing scheduler (tcp://host:port); without it a
     #: local cluster is started for the run.
     scheduler: str | None = Field(default=None, pattern=r"^(tcp|tls|inproc|ucx)://\S+$")
+    #: Wire copies and near-duplicates: drop (keep the earliest of each group), flag (keep all,
+    #: list the copies) or keep (no detection). See briefing/corpus/dedup.py.
+    dedup: Literal["keep", "drop", "flag"] = "drop"
+    #: Jaccard similarity of word 3-shingles at which two articles count as copies.
+    dedup_threshold: float = Field(default=0.5, gt=0, le=1)
+    #: Where the corpus comes from, when `briefing ingest` brings it in (optional).
+    ingest: IngestSource | None = None
     #: Directory of the params file; relative paths resolve against it. Set by the loader.
     base_dir: str = "."
 
@@ -426,7 +458,12 @@ def check_files(params: Params, source: str | Path) -> None:
     cleaning rules file, and the frame lexicons (read here, so that a bad lexicon is reported
     before any notebook runs)."""
     corpus = params.corpus_path
-    if not _exists(corpus):
+    if params.ingest is not None and not _exists(corpus):  # `briefing ingest` will write it
+        if not _exists(params.resolve(params.ingest.source)):
+            raise ParamsError(
+                f"{source}: ingest.source: {shown(params.ingest.source)} does not exist and neither does "
+                "the corpus; give the export, URL list or folder of pages, relative to the params file")
+    elif not _exists(corpus):
         raise ParamsError(
             f"{source}: corpus: {shown(params.corpus)} does not exist; give a folder of .md articles "
             "or a .csv/.jsonl/.parquet file, relative to the params file"

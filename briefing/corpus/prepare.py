@@ -17,6 +17,7 @@ import pandas as pd
 
 from briefing.compute.engine import Engine, engine_for, map_documents
 from briefing.corpus.clean import Rules, clean_table, load_rules, rules_fingerprint
+from briefing.corpus.dedup import set_aside_copies
 from briefing.corpus.load import corpus_hash, load_corpus
 from briefing.corpus.sentences import abbreviations, sentence_table
 from briefing.errors import ParamsError
@@ -39,6 +40,8 @@ class Prepared:
     and code): section results are keyed by it. sentences_key: the same for the sentence rows.
     cache: where per-document results are kept (None: computed in memory, kept nowhere).
     engine: where per-document stages run for documents not in the cache.
+    copies: wire copies and near-duplicates (briefing/corpus/dedup.py), set aside under
+    `dedup: drop` (the default) or only listed under `dedup: flag`.
     """
 
     params: Params
@@ -48,6 +51,7 @@ class Prepared:
     outside: pd.DataFrame
     corpus_hash: str
     empty: pd.DataFrame | None = None
+    copies: pd.DataFrame | None = None
     key: str = ""
     sentences_key: str = ""
     cache: DocumentCache | None = None
@@ -141,6 +145,7 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
     docs["period"] = assign_periods(docs, params)
     outside = docs[docs["period"].isna()].drop(columns=["text"]).reset_index(drop=True)
     docs = docs[docs["period"].notna()].reset_index(drop=True)
+    docs, copies = _dedup(docs, params, store)
     for i, p in enumerate(params.periods):
         if not (docs["period"] == p.name).any():
             raise ParamsError(
@@ -195,10 +200,26 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
             )
     sentences_key = digest(sentence_settings)
     key = digest(chash, [(p.name, str(p.start), str(p.end)) for p in params.periods], clean_settings,
-                 sentences_key)
+                 sentences_key, [params.dedup, params.dedup_threshold, code_digest("briefing.corpus.dedup")],
+                 outside[["id", "date", "title"]].astype(str).values.tolist())
     return Prepared(params=params, documents=docs, sentences=sentences, removed=removed, outside=outside,
                     corpus_hash=chash, empty=empty, key=key, sentences_key=sentences_key, cache=store,
-                    engine=engine, progress=progress, computed=computed)
+                    engine=engine, progress=progress, computed=computed, copies=copies)
+
+
+def _dedup(docs: pd.DataFrame, params: Params, store: DocumentCache | None
+           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`set_aside_copies`, its copies table kept in the cache per corpus and dedup settings (the
+    similarity search reads every article: once, not once per notebook)."""
+    if params.dedup == "keep" or store is None:
+        return set_aside_copies(docs, params.dedup, params.dedup_threshold)
+    key = digest(corpus_hash(docs), params.dedup, params.dedup_threshold,
+                 code_digest("briefing.corpus.dedup"))
+    copies = store.corpus_table("copies", key,
+                                lambda: set_aside_copies(docs, params.dedup, params.dedup_threshold)[1])
+    if params.dedup == "drop" and len(copies):
+        docs = docs[~docs["id"].astype(str).isin(set(copies["id"].astype(str)))].reset_index(drop=True)
+    return docs, copies
 
 
 def _per_document(docs: pd.DataFrame, rows: pd.DataFrame, columns: list[str], order: str) -> pd.DataFrame:

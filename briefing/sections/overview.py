@@ -22,6 +22,8 @@ class Overview:
     removed: pd.DataFrame     # the cleaning log, with outlet and title
     shared_outlets: list[str]
     prose: str
+    copies_by: pd.DataFrame   # period, outlet, copies: wire copies per period and outlet
+    copies: pd.DataFrame      # period, date, outlet, title, copy_of, similarity
 
 
 def outlet_overlap(prepared: Prepared) -> list[str]:
@@ -57,7 +59,25 @@ def compute_overview(prepared: Prepared) -> Overview:
     removed = prepared.removed.merge(docs[["id", "outlet", "title"]], left_on="doc_id",
                                      right_on="id", how="left").drop(columns=["id"])
     shared = outlet_overlap(prepared)
-    return Overview(by_period, articles, outlets, removed, shared, _prose(prepared, by_period, shared))
+    copies_by, copies = copy_tables(prepared)
+    return Overview(by_period, articles, outlets, removed, shared, _prose(prepared, by_period, shared),
+                    copies_by, copies)
+
+
+def copy_tables(prepared: Prepared) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Copies per period and outlet, and the list of copies with the article each copies."""
+    found = prepared.copies if prepared.copies is not None else pd.DataFrame(
+        columns=["id", "period", "date", "outlet", "title", "copy_of_outlet", "copy_of_title", "similarity"])
+    by = (found.groupby(["period", "outlet"]).size().rename("copies").reset_index()
+          if len(found) else pd.DataFrame({"period": [], "outlet": [], "copies": []}))
+    by["period"] = pd.Categorical(by["period"].astype(str), categories=prepared.period_names, ordered=True)
+    by = by.sort_values(["period", "outlet"]).reset_index(drop=True)
+    by["period"] = by["period"].astype(str)
+    by["copies"] = by["copies"].astype(int)
+    listing = found.assign(
+        copy_of=found["copy_of_outlet"].astype(str) + ": " + found["copy_of_title"].astype(str))
+    listing = listing[["period", "date", "outlet", "title", "copy_of", "similarity"]].reset_index(drop=True)
+    return by, listing
 
 
 def _articles(n: int) -> str:
@@ -106,6 +126,25 @@ def _prose(prepared: Prepared, by_period: pd.DataFrame, shared: list[str]) -> st
             f"It also cut {fmt_number(pieces)} piece{'s' * (pieces != 1)} of the source's own markup "
             f"(such as a wiki's interview speaker labels) out of the text of {fmt_number(docs_cut)} "
             f"article{'s' * (docs_cut != 1)}, so that markup is never counted as a word."
+        )
+    copies = prepared.copies
+    if copies is not None and len(copies):
+        n = len(copies)
+        counts = copies.groupby("period").size()
+        per = "; ".join(f"{escape(p)}: {fmt_number(int(counts[p]))}" for p in prepared.period_names
+                        if p in counts.index)
+        tail = "the earliest of each group is kept"
+        if prepared.params.dedup == "drop":
+            lead = (f"{fmt_number(n)} article{'s were' if n != 1 else ' was'} set aside as "
+                    f"{'copies' if n != 1 else 'a copy'} of another article")
+        else:
+            lead = (f"{fmt_number(n)} article{'s are copies' if n != 1 else ' is a copy'} of another "
+                    "article, kept as `dedup: flag` asks")
+            tail = "each is listed with the earliest article of its group"
+        parts.append(
+            f"{lead} ({per}): wire stories and near-duplicates, whose word 3-shingle similarity to "
+            f"an earlier article is at least {fmt_number(prepared.params.dedup_threshold)}; "
+            f"{tail}. They are listed below by period and outlet."
         )
     if prepared.empty is not None and len(prepared.empty):
         titles = "; ".join(escape(t) for t in prepared.empty["title"])

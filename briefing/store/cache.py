@@ -190,6 +190,29 @@ class DocumentCache:
             os.utime(folder)  # last used: what pruning goes by
         return StageCache(folder, stage, key, self.warn)
 
+    def corpus_table(self, name: str, key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A table computed from a whole corpus (such as its copies), kept under `key` (a digest
+        of everything it depends on); a file whose bytes do not match its checksum is recomputed."""
+        import pyarrow.parquet as pq
+
+        folder = self.root / "corpus" / name
+        for path in sorted(folder.glob(f"{key}-*.parquet")) if folder.is_dir() else []:
+            raw = path.read_bytes()
+            if hashlib.sha256(raw).hexdigest()[:32] == path.stem.rpartition("-")[2]:
+                return pq.read_table(io.BytesIO(raw)).to_pandas()
+            self.warn(f"discarded {path} (partial or corrupt); computing it again")
+            path.unlink(missing_ok=True)
+        table = compute()
+        buf = io.BytesIO()
+        table.reset_index(drop=True).to_parquet(buf, compression="zstd")
+        raw = buf.getvalue()
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".table-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        os.replace(tmp, folder / f"{key}-{hashlib.sha256(raw).hexdigest()[:32]}.parquet")
+        return table
+
     def sweep(self, max_age_days: float = 30.0) -> None:
         """Remove temporary files of dead writers, and stage folders unused for `max_age_days`."""
         now = time.time()

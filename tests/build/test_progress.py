@@ -34,7 +34,8 @@ def test_preparing_a_corpus_reports_each_stage_with_counts_and_time(tmp_path):
              "text": f"Article number {i} says the summit went well.\n\nBiden met the president."}
             for i in range(40)]
     write_corpus(tmp_path / "corpus", rows)
-    params = params_mod.validate({**base_params("corpus/corpus.jsonl"), "base_dir": str(tmp_path)})
+    params = params_mod.validate({**base_params("corpus/corpus.jsonl"), "base_dir": str(tmp_path),
+                                  "dedup": "keep"})  # the articles repeat one another on purpose
     out = io.StringIO()
     progress = Progress(stream=out, every=0.0)
     prepared = prepare(params, cache=DocumentCache(tmp_path / "cache"), progress=progress)

@@ -180,6 +180,7 @@ def prepared_for(tmp_path: Path, plan: dict, **framing) -> tuple:
         "periods": [{"name": n, "start": s, "end": e} for n, s, e in PERIODS if n in plan],
         "actors": [{"name": "Officials"}],
         "framing": {"lexicon": "lex.yaml", "bootstrap_rounds": 200, **framing},
+        "dedup": "keep",  # the constructed articles repeat one another on purpose
     })
     return prepare(params), expected
 

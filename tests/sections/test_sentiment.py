@@ -32,7 +32,8 @@ def make_prepared(tmp_path: Path, docs: list[tuple[str, str, str]], **extra):
     pd.DataFrame(rows).to_parquet(tmp_path / "corpus.parquet")
     data = {"title": "Test", "corpus": "corpus.parquet", "periods": PERIODS, "base_dir": str(tmp_path),
             "actors": [{"name": "Biden", "aliases": ["Joe Biden"]},
-                       {"name": "López Obrador", "aliases": ["AMLO"]}, {"name": "Mexico"}]}
+                       {"name": "López Obrador", "aliases": ["AMLO"]}, {"name": "Mexico"}],
+            "dedup": "keep"}  # the constructed articles repeat one another on purpose
     data.update(extra)
     return prepare(params_mod.validate(data))
 

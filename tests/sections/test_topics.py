@@ -96,7 +96,7 @@ def _prepared(tmp_path: Path, texts: dict[str, list[str]], **topics) -> pipeline
         "title": "t", "corpus": "corpus.jsonl", "base_dir": str(tmp_path),
         "periods": [{"name": "early", "start": "2022-01-01", "end": "2022-12-31"},
                     {"name": "late", "start": "2023-01-01", "end": "2023-12-31"}],
-        "topics": topics}))
+        "topics": topics, "dedup": "keep"}))  # the constructed articles repeat one another
 
 
 def test_new_and_vanished_lists_hold_what_one_period_alone_uses(tmp_path):

@@ -1,0 +1,403 @@
+"""The whole ingest: read the source, fetch and extract what needs it, check every article, write
+the corpus folder, find the copies, and report.
+
+Bad inputs never stop the good ones: each is set aside with its reason in the report. The
+articles are written once everything is read, in the source's order, so file names are the same
+on every run; pages are cached as they arrive, so an interrupted ingest loses no fetch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import sys
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from briefing.corpus.dedup import DEFAULT_THRESHOLD, find_copies
+from briefing.errors import CorpusError, ParamsError
+from briefing.ingest import language as lang
+from briefing.ingest.extract import MIN_PROSE_WORDS, Extracted, extract_page, looks_like_html, prose_words
+from briefing.ingest.fetch import Fetcher, FetchSettings, Page, PageCache, fetch_all
+from briefing.ingest.progress import Progress
+from briefing.ingest.report import Entry, Report, recorded_digest
+from briefing.ingest.sources import TABLE_SUFFIXES, Item, Source, read_source
+from briefing.ingest.write import Article, assign_ids, write_article
+
+CACHE_NAME = ".ingest-cache"
+
+
+@dataclass
+class IngestOptions:
+    """How to read the source and what to let in."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    language: str | None = None       # ISO 639-1: set aside articles in another language
+    force: bool = False               # replace article files whose content differs
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    cache: Path | None = None         # page cache; default <into>/.ingest-cache
+    jobs: int = 4                     # hosts fetched from at once
+    quiet: bool = False
+    threshold: float = DEFAULT_THRESHOLD
+
+
+class _Reject(Exception):
+    """An input that cannot become an article; the message is the report's reason."""
+
+
+# -- checks of one article ----------------------------------------------------------------------
+def _present(value: Any) -> bool:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return False
+    return not (isinstance(value, str) and not value.strip())
+
+
+def parse_date(value: Any) -> date:
+    """An ISO 8601 date or date-time (a time zone is ignored: the date as published stays)."""
+    if not _present(value):
+        raise _Reject("no date")
+    if isinstance(value, datetime | pd.Timestamp):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    m = re.match(r"(\d{4}-\d{2}-\d{2})(?:[T ]|$)", text)
+    if m:
+        try:
+            return date.fromisoformat(m.group(1))
+        except ValueError:
+            pass
+    raise _Reject(f"date {text[:40]!r} is not an ISO 8601 date (YYYY-MM-DD)")
+
+
+def check_text(value: Any) -> str:
+    """Article text as given in a table cell, or _Reject saying why it is not usable."""
+    if not _present(value):
+        raise _Reject("empty text")
+    if not isinstance(value, str):
+        kind = {bool: "a true/false value", int: "a number", float: "a number", list: "a list",
+                dict: "an object"}.get(type(value), type(value).__name__)
+        raise _Reject(f"non-text content in the text field ({kind})")
+    controls = sum(1 for c in value if (ord(c) < 32 and c not in "\t\n\r") or c == "\ufffd")
+    if "\x00" in value or controls > max(2, len(value) // 100):
+        raise _Reject("non-text content in the text field (binary data)")
+    if not re.search(r"[^\W\d_]", value):
+        raise _Reject("non-text content in the text field (no words)")
+    return value
+
+
+def _language(text: str, given: Any, options: IngestOptions) -> str | None:
+    detected = lang.detect(text)
+    if options.language and detected and detected != options.language:
+        raise _Reject(f"language {detected}, not {options.language}")
+    return detected or (str(given).strip().lower() if _present(given) else None)
+
+
+def article_from_row(item: Item, options: IngestOptions) -> Article:
+    """A table row that carries its text."""
+    f = item.fields
+    text = check_text(f.get("text"))
+    if looks_like_html(text):
+        page = extract_page(text, str(f["url"]) if _present(f.get("url")) else None)
+        if page is None or prose_words(page.text) < MIN_PROSE_WORDS:
+            raise _Reject("the text field holds a web page with no article in it")
+        return _article_from_page(item, page, options)
+    when = parse_date(f.get("date"))
+    title, outlet = _required(f, "title"), _required(f, "outlet")
+    return Article(title=title, outlet=outlet, date=when, text=text, url=_opt(f.get("url")),
+                   language=_language(text, f.get("language"), options), id=_opt(f.get("id")))
+
+
+def _required(fields: dict, name: str) -> str:
+    if not _present(fields.get(name)):
+        raise _Reject(f"no {name}")
+    return " ".join(str(fields[name]).split())
+
+
+def _opt(value: Any) -> str | None:
+    return " ".join(str(value).split()) if _present(value) else None
+
+
+def _article_from_page(item: Item, page: Extracted, options: IngestOptions,
+                       what: str = "the source's") -> Article:
+    """An extracted page, the item's fields filling in (title, outlet) or backing up (date)."""
+    f = item.fields
+    if prose_words(page.text) < MIN_PROSE_WORDS:
+        raise _Reject("no article text on the page (navigation or lists only)")
+    note = None
+    row_date, row_problem = None, None
+    if _present(f.get("date")):
+        try:
+            row_date = parse_date(f.get("date"))
+        except _Reject as exc:
+            row_problem = str(exc)
+    if page.date:
+        when = date.fromisoformat(page.date)
+        if row_date is not None and abs((row_date - when).days) > 1:
+            note = f"Date from the page's markup; {what} date says {row_date.isoformat()}"
+    elif row_date is not None:
+        when, note = row_date, f"The page gives no date; date from {what} date column"
+    elif page.text_date:
+        when = date.fromisoformat(page.text_date)
+        note = "Date found in the page's visible text (no date in its markup); check it"
+    else:
+        raise _Reject("no date: the page gives none" + (f" and the row's {row_problem}" if row_problem
+                                                         else "" if what == "the saved page's" else
+                                                         " and the row has none"))
+    title = _opt(f.get("title")) or page.title
+    outlet = _opt(f.get("outlet")) or page.outlet
+    if not title:
+        raise _Reject("no title: the page has none and the row gives none")
+    if not outlet:
+        raise _Reject("no outlet: the page names no site and has no URL")
+    language = _language(page.text, f.get("language"), options)
+    return Article(title=title, outlet=outlet, date=when, text=page.text, url=_opt(f.get("url")) or page.url,
+                   language=language, date_note=note, id=_opt(f.get("id")))
+
+
+# -- the run ------------------------------------------------------------------------------------
+def source_digest(path: Path, options: IngestOptions) -> str:
+    """A digest of the source's bytes (every page, for a folder) and of what selects from it."""
+    h = hashlib.sha256()
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    for f in files:
+        h.update(str(f.relative_to(path) if path.is_dir() else f.name).encode())
+        h.update(f.read_bytes())
+    h.update(json.dumps({"columns": options.columns, "language": options.language}, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def ingest(source: str | Path, into: str | Path, options: IngestOptions | None = None) -> Report:
+    """Bring `source` into the corpus folder `into`; return the report (also written there)."""
+    options = options or IngestOptions()
+    source, into = Path(source), Path(into)
+    src = read_source(source, options.columns)
+    if into.exists() and not into.is_dir():
+        raise CorpusError(f"{into}: not a folder; --into names the corpus folder to write articles in")
+    is_table = source.is_file() and source.suffix.lower() in TABLE_SUFFIXES
+    if is_table and into.resolve() in source.resolve().parents:
+        raise CorpusError(f"{source}: the source table is inside the corpus folder {into}, where the "
+                          "loader would read it as articles; keep the export outside the corpus folder")
+    into.mkdir(parents=True, exist_ok=True)
+    report = Report(source=src.description, into=into, digest=source_digest(source, options))
+    results = _articles(src, into, options, report)
+    _write(src, results, into, options, report)
+    report.write()
+    return report
+
+
+def _articles(src: Source, into: Path, options: IngestOptions, report: Report) -> list[Article | str]:
+    """Per item, in order: its Article, or the reason it was set aside."""
+    results: list[Article | str | None] = [None] * len(src.items)
+    progress = Progress(len(src.items), "pages" if src.kind in ("mediacloud", "urls", "pages") else "rows",
+                        quiet=options.quiet)
+    to_fetch: dict[str, int] = {}
+    first_row: dict[str, str] = {}
+    for i, item in enumerate(src.items):
+        try:
+            if item.problem:
+                raise _Reject(item.problem)
+            if item.has_text:
+                results[i] = article_from_row(item, options)
+            elif item.page is not None:
+                results[i] = _from_saved_page(item, options)
+            else:
+                url = item.url or ""
+                if url in first_row:
+                    raise _Reject(f"same URL as {first_row[url]}")
+                first_row[url] = item.where
+                given = str(item.fields.get("language") or "").strip().lower()
+                if options.language and given and given != options.language:
+                    raise _Reject(f"language {given} in the source, not {options.language}")
+                to_fetch[url] = i
+                continue
+        except _Reject as exc:
+            results[i] = str(exc)
+        progress.update(set_aside=isinstance(results[i], str))
+    if to_fetch:
+        cache = PageCache(options.cache or into / CACHE_NAME)
+        fetcher = Fetcher(options.fetch, cache)
+        extracting = threading.Lock()
+
+        def done(url: str, page: Page | None, reason: str | None) -> None:
+            i = to_fetch[url]
+            if page is None:
+                results[i] = reason or "could not be fetched"
+            else:
+                with extracting:
+                    results[i] = _from_fetched(src.items[i], page, options)
+                    report.from_cache += page.from_cache
+            progress.update(set_aside=isinstance(results[i], str))
+
+        fetch_all(fetcher, to_fetch, done, jobs=options.jobs)
+        report.fetched = sum(1 for u in fetcher.requested if not u.endswith("/robots.txt"))
+    progress.close()
+    return [r if r is not None else "not processed" for r in results]
+
+
+def _from_saved_page(item: Item, options: IngestOptions) -> Article:
+    try:
+        raw = item.page.read_bytes()
+    except OSError as exc:
+        raise _Reject(f"cannot be read ({exc.strerror})") from None
+    page = extract_page(raw)
+    if page is None:
+        raise _Reject("no article text on the page")
+    if page.url:
+        item.fields.setdefault("url", page.url)
+    return _article_from_page(item, page, options, what="the saved page's")
+
+
+def _from_fetched(item: Item, page: Page, options: IngestOptions) -> Article | str:
+    try:
+        extracted = extract_page(page.body, page.final_url)
+        if extracted is None:
+            raise _Reject("no article text on the page")
+        return _article_from_page(item, extracted, options)
+    except _Reject as exc:
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - a page trafilatura chokes on is one bad input
+        return f"extraction failed ({type(exc).__name__})"
+
+
+def _write(src: Source, results: list[Article | str], into: Path, options: IngestOptions,
+           report: Report) -> None:
+    articles = [r for r in results if isinstance(r, Article)]
+    ids = iter(assign_ids(articles))
+    for item, result in zip(src.items, results, strict=True):
+        entry = Entry(where=item.where, url=item.url or "")
+        if isinstance(result, Article):
+            doc_id = next(ids)
+            written = write_article(into, result, doc_id, force=options.force)
+            entry.status, entry.file = written.status, written.path.name
+            if written.status == "conflict":
+                entry.reason = (f"{written.path.name} exists with different content; pass --force "
+                                "to replace it")
+            entry.url = entry.url or result.url or ""
+        else:
+            entry.reason = result
+        report.entries.append(entry)
+    _mark_copies(into, options, report)
+
+
+def _mark_copies(into: Path, options: IngestOptions, report: Report) -> None:
+    """Load the corpus folder as a briefing will, and note which articles copy which."""
+    from briefing.corpus.load import load_corpus
+
+    try:
+        corpus = load_corpus(into)
+    except CorpusError as exc:
+        if not report.came_in:
+            return
+        report.write()
+        raise CorpusError(f"the articles were written, but the corpus folder does not load: {exc}") from None
+    report.corpus_articles = len(corpus)
+    copies = find_copies(corpus, options.threshold)
+    by_file = {Path(s).name: doc_id for doc_id, s in zip(corpus["id"], corpus["source"], strict=True)}
+    found = copies.set_index("id")
+    for e in report.entries:
+        doc_id = by_file.get(e.file)
+        if e.status in ("new", "unchanged", "replaced") and doc_id in found.index:
+            row = found.loc[doc_id]
+            e.copy_of, e.similarity = str(row["copy_of"]), float(row["similarity"])
+
+
+# -- params files -------------------------------------------------------------------------------
+def options_from_params(params: Any, **overrides: Any) -> IngestOptions:
+    """IngestOptions from a params file's `ingest:` block."""
+    spec = params.ingest
+    fetch = FetchSettings(delay=spec.delay, timeout=spec.timeout, retries=spec.retries)
+    if spec.user_agent:
+        fetch.user_agent = spec.user_agent
+    if "max_bytes" in overrides:
+        fetch.max_bytes = overrides.pop("max_bytes")
+    return IngestOptions(columns=dict(spec.columns), language=spec.language, fetch=fetch,
+                         threshold=params.dedup_threshold, **overrides)
+
+
+def ingest_params(params_path: str | Path, **overrides: Any) -> Report:
+    """`briefing ingest params/<name>.yaml`: the params' ingest.source into its corpus folder."""
+    from briefing.params import load
+
+    params = load(params_path)
+    if params.ingest is None:
+        raise ParamsError(f"{params_path}: no ingest: block; add ingest: {{source: ...}} naming the "
+                          "export, URL list or folder of pages, or run briefing ingest SOURCE --into DIR")
+    if params.corpus_path.suffix.lower() in TABLE_SUFFIXES | {".md"}:
+        raise ParamsError(f"{params_path}: corpus: {params.corpus!r} is a file; with ingest: the corpus "
+                          "is the folder the articles are written to")
+    source = params.resolve(params.ingest.source)
+    if not source.exists():
+        raise ParamsError(f"{params_path}: ingest.source: {params.ingest.source!r} not found "
+                          f"(looked for {source})")
+    return ingest(source, params.corpus_path, options_from_params(params, **overrides))
+
+
+def ingest_if_stale(params_path: str | Path, quiet: bool = False) -> Report | None:
+    """Before a run or check: ingest the params' source when the corpus is missing or the source
+    (or its column mapping or language) changed since the last ingest; None when up to date."""
+    from briefing.params import load
+
+    params = load(params_path)
+    spec = params.ingest
+    if spec is None:
+        return None
+    source = params.resolve(spec.source)
+    if not source.exists():
+        return None  # the corpus is there (load checked); nothing to ingest it from
+    if params.corpus_path.exists():
+        if recorded_digest(params.corpus_path) == source_digest(source, options_from_params(params)):
+            return None
+    report = ingest_params(params_path, quiet=quiet)
+    if not quiet:
+        print(report.summary(), file=sys.stderr)
+    if report.exit_code() != 0:
+        raise CorpusError(f"{params_path}: ingest.source {spec.source!r}: no article came in "
+                          f"(see {report.into / 'ingest-report.tsv'})", code=1)
+    return report
+
+
+def cli_ingest(args: Any) -> int:
+    """`briefing ingest`: run, print the one-screen summary, exit 0 (articles came in) or 1."""
+    mapping = {f: getattr(args, f) for f in ("text", "date", "title", "outlet", "id", "url")
+               if getattr(args, f, None)}
+    if getattr(args, "language_column", None):
+        mapping["language"] = args.language_column
+    overrides: dict[str, Any] = {"force": args.force, "quiet": args.quiet, "jobs": max(1, args.jobs)}
+    if args.cache:
+        overrides["cache"] = Path(args.cache)
+    if Path(args.source).suffix.lower() in (".yaml", ".yml"):
+        given = [f"--{f}" for f in mapping] + [f"--{n.replace('_', '-')}" for n in
+                                               ("into", "language", "delay", "timeout", "retries",
+                                                "user_agent") if getattr(args, n, None) is not None]
+        if given:
+            raise ParamsError(f"{args.source}: {', '.join(given)} cannot be combined with a params file; "
+                              "set them in its ingest: block (the corpus: field is the folder written)")
+        if args.max_mb is not None:
+            overrides["max_bytes"] = int(args.max_mb * 2**20)
+        report = ingest_params(args.source, **overrides)
+    else:
+        if not args.into:
+            raise CorpusError(f"{args.source}: say where the corpus goes with --into data/corpus/<name>/")
+        fetch = FetchSettings()
+        for name in ("delay", "timeout", "retries", "user_agent"):
+            if getattr(args, name, None) is not None:
+                setattr(fetch, name, getattr(args, name))
+        if args.max_mb is not None:
+            fetch.max_bytes = int(args.max_mb * 2**20)
+        options = IngestOptions(columns=mapping, language=args.language, fetch=fetch, **overrides)
+        report = ingest(args.source, args.into, options)
+    if not args.quiet:
+        print(report.summary(), file=sys.stderr)
+    return report.exit_code()
