@@ -8,17 +8,15 @@ Quarto cell options `#| fig-cap:` and `#| fig-alt:`.
 from __future__ import annotations
 
 import base64
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from briefing.present import escape
-
-if TYPE_CHECKING:  # nbformat imports jsonschema's format checkers: seconds, so only when used
-    import nbformat
 
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
 _OPTION = re.compile(r"^#\|\s*([\w-]+)\s*:\s*(.*)$")
@@ -90,17 +88,51 @@ def front_matter(meta: DocumentMeta, formats: list[str] | None = None) -> str:
     return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---"
 
 
-def combine(notebooks: list[Path], meta: DocumentMeta, footer: str,
-            formats: list[str] | None = None) -> nbformat.NotebookNode:
-    """One notebook: front matter, then every notebook's visible cells in order, then `footer`."""
-    import nbformat
+class Node(dict):
+    """Notebook JSON with attribute access, as nbformat's NotebookNode gives it, without importing
+    nbformat (whose schema checkers take seconds to load)."""
 
-    out = nbformat.v4.new_notebook()
-    out.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-                    "language_info": {"name": "python"}}
-    out.cells.append(nbformat.v4.new_raw_cell(front_matter(meta, formats)))
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self[name] = value
+
+
+def _node(value: Any) -> Any:
+    if isinstance(value, dict):
+        return Node({k: _node(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_node(v) for v in value]
+    return value
+
+
+def read_notebook(path: Path) -> Node:
+    """A notebook file (nbformat 4) as a Node; multi-line sources joined, as nbformat does."""
+    nb = _node(json.loads(path.read_text(encoding="utf-8")))
+    for cell in nb.get("cells", []):
+        if isinstance(cell.get("source"), list):
+            cell["source"] = "".join(cell["source"])
+    return nb
+
+
+def _cell(kind: str, source: str) -> Node:
+    cell = Node(cell_type=kind, metadata=Node(), source=source)
+    return cell
+
+
+def combine(notebooks: list[Path], meta: DocumentMeta, footer: str,
+            formats: list[str] | None = None) -> Node:
+    """One notebook: front matter, then every notebook's visible cells in order, then `footer`."""
+    out = Node(nbformat=4, nbformat_minor=5, cells=[], metadata=Node(
+        kernelspec={"name": "python3", "display_name": "Python 3", "language": "python"},
+        language_info={"name": "python"}))
+    out.cells.append(_cell("raw", front_matter(meta, formats)))
     for path in notebooks:
-        nb = nbformat.read(path, as_version=4)
+        nb = read_notebook(path)
         for cell in nb.cells:
             if HIDDEN_TAGS & set(cell.get("metadata", {}).get("tags", [])):
                 continue
@@ -111,10 +143,15 @@ def combine(notebooks: list[Path], meta: DocumentMeta, footer: str,
                 if "image/svg+xml" in output.get("data", {}):
                     output["data"]["image/svg+xml"] = xml_safe(_text(output["data"]["image/svg+xml"]))
             out.cells.append(cell)
-    out.cells.append(nbformat.v4.new_markdown_cell(footer))
+    out.cells.append(_cell("markdown", footer))
     for i, cell in enumerate(out.cells):
         cell["id"] = f"cell-{i}"
     return out
+
+
+def write_notebook(nb: Node, path: Path) -> None:
+    """Write a notebook (nbformat 4 JSON)."""
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 #: Characters XML 1.0 forbids. Matplotlib writes each label into an SVG comment as it is, so an
@@ -127,7 +164,7 @@ def xml_safe(svg: str) -> str:
     return _NOT_XML.sub("", svg)
 
 
-def to_markdown(nb: nbformat.NotebookNode, figures_dir: Path, figure_format: str) -> str:
+def to_markdown(nb: Node, figures_dir: Path, figure_format: str) -> str:
     """The combined notebook as pandoc Markdown for the embedded renderer.
 
     Markdown outputs are inlined as Markdown (pandoc's own ipynb reader would print the

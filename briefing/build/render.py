@@ -14,22 +14,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from briefing.build.combine import (
     QUARTO_CSS,
     TYPST_TABLES,
     VERBATIM_FILTER,
     DocumentMeta,
+    Node,
     combine,
     to_markdown,
+    write_notebook,
 )
 from briefing.build.faults import checkpoint
 from briefing.errors import RunError
 from briefing.present import escape
-
-if TYPE_CHECKING:
-    import nbformat
 
 PANDOC_READER = "markdown-raw_html-raw_attribute-raw_tex"  # article text can never become markup
 
@@ -99,16 +97,19 @@ def render(notebooks: list[Path], out_dir: Path, formats: list[str], meta: Docum
     (work / VERBATIM_FILTER).write_text(_resource(VERBATIM_FILTER), encoding="utf-8")
     outputs = []
     if renderer.name == "quarto":
-        import nbformat
-
         src = work / "briefing.ipynb"
-        nbformat.write(nb, src)
+        write_notebook(nb, src)
         (work / QUARTO_CSS).write_text(_resource(QUARTO_CSS), encoding="utf-8")
         outputs = _quarto(renderer.executable or "quarto", src, formats, out_dir)
-    else:
-        for fmt in formats:
-            outputs.append(_embedded(nb, work, fmt, meta, out_dir, pdf_link="pdf" in formats))
-            checkpoint(f"rendered-{fmt}")
+    else:  # the formats at once: pandoc and typst are separate programs, one per core
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=len(formats)) as pool:
+            futures = [pool.submit(_embedded, nb, work, fmt, meta, out_dir, pdf_link="pdf" in formats)
+                       for fmt in formats]
+            for fmt, future in zip(formats, futures, strict=True):
+                outputs.append(future.result())
+                checkpoint(f"rendered-{fmt}")
     shutil.rmtree(work, ignore_errors=True)
     return outputs
 
@@ -145,7 +146,7 @@ def _quarto(exe: str, src: Path, formats: list[str], out_dir: Path) -> list[Path
     return outputs
 
 
-def _embedded(nb: nbformat.NotebookNode, work: Path, fmt: str, meta: DocumentMeta,
+def _embedded(nb: Node, work: Path, fmt: str, meta: DocumentMeta,
               out_dir: Path, pdf_link: bool = False) -> Path:
     try:
         import pypandoc
