@@ -142,7 +142,10 @@ class Worker(threading.Thread):
         the newest connection."""
         from jupyter_client.blocking import BlockingKernelClient
 
-        kc = BlockingKernelClient()
+        # the manager as parent: the client then asks it whether the kernel process lives, where
+        # a client of its own would judge by the heartbeat, which a busy machine delays past its 1 s
+        # and which then reads as "Kernel died before replying to kernel_info"
+        kc = BlockingKernelClient(parent=self.km)
         kc.load_connection_info(self.km.get_connection_info())
         kc.start_channels()
         try:
