@@ -7,6 +7,7 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogFormatter
 
 from briefing.sections.topics.result import TopicsResult
 
@@ -55,6 +56,10 @@ def fightin_words_figure(res: TopicsResult, names: bool = False, labelled: int =
             ax.axhline(level, color="0.3", linestyle="--", linewidth=0.8)
         ax.axhline(0, color="0.5", linewidth=0.6)
         ax.set_xscale("log")
+        # plain numbers: the log axis's default labels are mathtext ("$\\mathdefault{10^{0}}$"), which
+        # figures print as written (text.parse_math is off so that names with $ stay as they are)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+        ax.xaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False))  # labels only on a short axis
         ax.set_xlabel("uses in both periods together (log scale)")
         ax.set_ylabel(f"z (negative: {a}; positive: {b})")
         ax.set_title(f"{'Names' if names else 'Terms'}: {a} against {b}")
