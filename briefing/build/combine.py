@@ -3,6 +3,11 @@
 Both renderers read the same combined notebook, so they show the same content. Parameter
 cells (`parameters`, `injected-parameters`) and all code are left out; figures carry the
 Quarto cell options `#| fig-cap:` and `#| fig-alt:`.
+
+The main document stays short whatever the corpus: a section notebook tags the cells that hold
+its detail (every sentence, cue and term; article lists, logs) `appendix`, and they are moved,
+per notebook, into a closing appendix, each notebook's in a div of class `details` that
+details.lua turns into a collapsed `<details>` in the HTML and a one-line pointer in the PDF.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ import yaml
 from briefing.present import escape
 
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
+#: Cells with this tag go to the closing appendix (collapsed in the HTML, a pointer in the PDF).
+APPENDIX_TAG = "appendix"
 _OPTION = re.compile(r"^#\|\s*([\w-]+)\s*:\s*(.*)$")
 
 
@@ -51,9 +58,16 @@ def cell_options(source: str) -> dict[str, Any]:
 
 #: Pandoc Lua filter both renderers run: "..." in article text stays three dots in the PDF.
 VERBATIM_FILTER = "verbatim.lua"
+#: Pandoc Lua filter both renderers run: the appendix's `details` divs -> <details> / PDF pointers.
+DETAILS_FILTER = "details.lua"
 #: Typst rules for narrow table cells, in both renderers' PDF: ragged right, no hyphen inside a
 #: word (each column is at least as wide as its longest word: present.column_widths).
 TYPST_TABLES = "#show table: set par(justify: false)\n#show table: set text(hyphenate: false)"
+#: Figures float to the top or bottom of a page (typst's `placement: auto`) instead of leaving the
+#: rest of a page empty when they do not fit under their text: pandoc's figures are of kind image,
+#: Quarto's of kind "quarto-float-fig".
+TYPST_FIGURES = ('#show figure.where(kind: image): set figure(placement: auto)\n'
+                 '#show figure.where(kind: "quarto-float-fig"): set figure(placement: auto)')
 #: Stylesheet added to Quarto's HTML (aligned digits, unbroken dates, sticky headers).
 QUARTO_CSS = "quarto.css"
 
@@ -72,14 +86,14 @@ def front_matter(meta: DocumentMeta, formats: list[str] | None = None) -> str:
     if "pdf" in formats:
         html["format-links"] = ["html", {"format": "typst", "text": "PDF", "icon": "file-pdf"}]
     typst = {"papersize": meta.paper, "toc": True, "toc-depth": 2, "page-numbering": "1",
-             "fig-format": "svg", "include-in-header": [{"text": TYPST_TABLES}]}
+             "fig-format": "svg", "include-in-header": [{"text": f"{TYPST_TABLES}\n{TYPST_FIGURES}"}]}
     data: dict[str, Any] = {
         "title": escape(meta.title),
         "date": meta.date,
         "lang": meta.lang,
         "execute": {"echo": False, "warning": False},
         "echo": False,
-        "filters": [VERBATIM_FILTER],
+        "filters": [VERBATIM_FILTER, DETAILS_FILTER],
         "format": {**({"html": html} if "html" in formats else {}),
                    **({"typst": typst} if "pdf" in formats else {})},
     }
@@ -124,15 +138,67 @@ def _cell(kind: str, source: str) -> Node:
     return cell
 
 
+@dataclass
+class Detail:
+    """A notebook's appendix: its tagged cells, and how the closing appendix names them."""
+
+    anchor: str          # the HTML id: appendix-<notebook name without its number>
+    summary: str         # the <details> summary line (and the PDF pointer's first words)
+    tables: list[str]    # the data bundle's tables holding the same detail, for the PDF pointer
+    cells: list[Node]
+
+
+def _appendix_meta(nb: Node, path: Path) -> tuple[str, str, list[str], bool]:
+    """A notebook's appendix anchor, summary and tables (metadata `briefing.appendix`: `anchor`,
+    `summary`, `tables`; by default `appendix-<name>` and "<first heading> in full"), and whether
+    it opens the closing appendix (`briefing.closing`)."""
+    meta = nb.get("metadata", {}).get("briefing", {})
+    info = meta.get("appendix", {}) or {}
+    stem = re.sub(r"^\d+_", "", path.stem)
+    anchor = str(info.get("anchor") or "appendix-" + re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-"))
+    heading = next((m.group(1).strip() for c in nb.get("cells", []) if c.get("cell_type") == "markdown"
+                    for m in [re.match(r"^#{1,2}\s+(.+)$", c.source.strip(), re.M)] if m), stem)
+    summary = str(info.get("summary") or f"{heading} in full")
+    return anchor, summary, [str(t) for t in info.get("tables", [])], bool(meta.get("closing"))
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def details_open(detail: Detail) -> str:
+    """The fence that opens a detail div (closed by `DETAILS_CLOSE`); four colons, so that no
+    fence of a table's div inside can be read as its end."""
+    attrs = [f"#{detail.anchor}", ".details", f"summary={_quoted(detail.summary)}"]
+    if detail.tables:
+        attrs.append(f"tables={_quoted(', '.join(detail.tables))}")
+    return ":::: {" + " ".join(attrs) + "}"
+
+
+DETAILS_CLOSE = "::::"
+#: The closing appendix's heading when no notebook opens it (metadata `briefing.closing`).
+APPENDIX_HEADING = "## Appendix"
+
+
 def combine(notebooks: list[Path], meta: DocumentMeta, footer: str,
             formats: list[str] | None = None) -> Node:
-    """One notebook: front matter, then every notebook's visible cells in order, then `footer`."""
+    """One notebook: front matter, every notebook's visible cells in order, then the closing
+    appendix (each notebook's `appendix` cells, in a details div), then `footer`.
+
+    A section with an appendix ends with a line linking to it. The notebook whose metadata says
+    `briefing.closing` opens the appendix (its heading, what the appendix holds); without one, a
+    heading is added."""
     out = Node(nbformat=4, nbformat_minor=5, cells=[], metadata=Node(
         kernelspec={"name": "python3", "display_name": "Python 3", "language": "python"},
         language_info={"name": "python"}))
     out.cells.append(_cell("raw", front_matter(meta, formats)))
+    details: list[Detail] = []
+    closing = False
     for path in notebooks:
         nb = read_notebook(path)
+        anchor, summary, tables, opens = _appendix_meta(nb, path)
+        closing = closing or opens
+        detail = Detail(anchor, summary, tables, [])
         for cell in nb.cells:
             if HIDDEN_TAGS & set(cell.get("metadata", {}).get("tags", [])):
                 continue
@@ -142,7 +208,20 @@ def combine(notebooks: list[Path], meta: DocumentMeta, footer: str,
             for output in cell.get("outputs", []):
                 if "image/svg+xml" in output.get("data", {}):
                     output["data"]["image/svg+xml"] = xml_safe(_text(output["data"]["image/svg+xml"]))
-            out.cells.append(cell)
+            if APPENDIX_TAG in cell.get("metadata", {}).get("tags", []):
+                detail.cells.append(cell)
+            else:
+                out.cells.append(cell)
+        if detail.cells:
+            details.append(detail)
+            if not opens:
+                out.cells.append(_cell("markdown", f"*In the appendix:* [{_md_inline(summary)}](#{anchor})."))
+    if details and not closing:
+        out.cells.append(_cell("markdown", APPENDIX_HEADING))
+    for detail in details:
+        out.cells.append(_cell("markdown", details_open(detail)))
+        out.cells.extend(detail.cells)
+        out.cells.append(_cell("markdown", DETAILS_CLOSE))
     out.cells.append(_cell("markdown", footer))
     for i, cell in enumerate(out.cells):
         cell["id"] = f"cell-{i}"

@@ -16,7 +16,9 @@ from importlib import resources
 from pathlib import Path
 
 from briefing.build.combine import (
+    DETAILS_FILTER,
     QUARTO_CSS,
+    TYPST_FIGURES,
     TYPST_TABLES,
     VERBATIM_FILTER,
     DocumentMeta,
@@ -94,7 +96,8 @@ def render(notebooks: list[Path], out_dir: Path, formats: list[str], meta: Docum
     nb = combine(notebooks, meta, footer_text(renderer, params_label, when), formats)
     work = out_dir / "_render"
     work.mkdir(parents=True, exist_ok=True)
-    (work / VERBATIM_FILTER).write_text(_resource(VERBATIM_FILTER), encoding="utf-8")
+    for name in (VERBATIM_FILTER, DETAILS_FILTER):
+        (work / name).write_text(_resource(name), encoding="utf-8")
     outputs = []
     if renderer.name == "quarto":
         src = work / "briefing.ipynb"
@@ -160,6 +163,7 @@ def _embedded(nb: Node, work: Path, fmt: str, meta: DocumentMeta,
     src = work / f"briefing-{fmt}.md"
     src.write_text(md, encoding="utf-8")
     common = [pandoc, src.name, "--from", PANDOC_READER, "--standalone", "--toc",
+              "--lua-filter", DETAILS_FILTER,
               "--metadata", f"title={meta.title}", "--metadata", f"date={meta.date}",
               "--metadata", f"lang={meta.lang}"]
     if meta.subtitle:
@@ -188,7 +192,7 @@ def _embedded(nb: Node, work: Path, fmt: str, meta: DocumentMeta,
               "--variable", f"papersize={meta.paper}",
               "--variable", "header-includes=#show table: set text(size: 8pt)",
               "--variable", "header-includes=#set table(inset: (x: 3pt, y: 4pt))",
-              *(arg for rule in TYPST_TABLES.splitlines()
+              *(arg for rule in f"{TYPST_TABLES}\n{TYPST_FIGURES}".splitlines()
                 for arg in ("--variable", f"header-includes={rule}")),
               # a long table must continue on the next page, not run off this one
               "--variable", "header-includes=#show figure: set block(breakable: true)",

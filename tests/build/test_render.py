@@ -118,6 +118,98 @@ def test_embedded_pdf_has_the_text(tmp_path):
     assert "IPython" not in text and "params_file" not in text
 
 
+def _sectioned(tmp_path, name="02_sentiment.ipynb", summary="Sentiment in full", closing=False):
+    """An executed section notebook: a heading and a finding in the main text, then a heading and
+    a table of every sentence tagged `appendix` (text that must stay out of the PDF)."""
+    nb = nbformat.v4.new_notebook()
+    head = nbformat.v4.new_markdown_cell("## Sentiment" if not closing else "## Appendix\n\nWhat was read.")
+    main = nbformat.v4.new_code_cell("present.show(...)")
+    main.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/markdown": "Tone **fell** in 2023.", "text/plain": ""})]
+    detail_head = nbformat.v4.new_markdown_cell("### Every sentence")
+    detail = nbformat.v4.new_code_cell("present.table(...)")
+    detail.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": (
+        "::: {.table-wrap}\n| text | compound |\n|:---|---:|\n| Zanzibar quokka sentence | 0.5 |\n\n"
+        ": Every scored sentence. {.striped .hover}\n:::"), "text/plain": ""})]
+    for cell in (detail_head, detail):
+        cell.metadata["tags"] = ["appendix"]
+    nb.cells = [head, main, detail_head, detail]
+    nb.metadata["briefing"] = {"appendix": {"summary": summary, "tables": ["sentiment/sentences"]},
+                               **({"closing": True} if closing else {})}
+    path = tmp_path / name
+    nbformat.write(nb, path)
+    return path
+
+
+def test_appendix_cells_move_to_a_closing_appendix_in_a_details_div(tmp_path):
+    """Tagged cells leave the section for the end of the document, in a div of class `details`
+    named after the notebook; the section ends with a link to it; an appendix heading is added
+    when no notebook opens the appendix."""
+    nb = combine([_sectioned(tmp_path), _executed(tmp_path)], META, "footer")
+    md = to_markdown(nb, tmp_path / "figs", "png")
+    main, _, appendix = md.partition("## Appendix")
+    assert "Tone **fell** in 2023." in main and "Shares **rose**" in main
+    assert "Zanzibar quokka" not in main and "Every sentence" not in main
+    assert "*In the appendix:* [Sentiment in full](#appendix-sentiment)." in main
+    assert main.index("In the appendix") < main.index("## Section")  # at the end of its own section
+    opening = ':::: {#appendix-sentiment .details summary="Sentiment in full" tables="sentiment/sentences"}'
+    assert appendix.index(opening) < appendix.index("### Every sentence") < appendix.index("Zanzibar quokka")
+    assert appendix.split("Zanzibar quokka")[1].count("::::") == 1  # closed after its last cell
+
+
+def test_the_closing_notebook_opens_the_appendix_and_its_own_detail_comes_last(tmp_path):
+    closing = _sectioned(tmp_path, "99_appendix.ipynb", "Provenance", closing=True)
+    nb = combine([_sectioned(tmp_path), closing], META, "footer")
+    md = to_markdown(nb, tmp_path / "figs", "png")
+    assert md.count("## Appendix") == 1
+    assert md.index("## Appendix") < md.index("#appendix-sentiment .details") < md.index("#appendix-appendix")
+    assert "[Provenance](#appendix-appendix)" not in md  # no link from the appendix to itself
+
+
+@pytest.mark.parametrize("backend", ["embedded", "quarto"])
+def test_the_appendix_is_collapsed_in_the_html_and_a_pointer_in_the_pdf(tmp_path, backend):
+    if backend == "quarto" and find_quarto() is None:
+        pytest.skip("Quarto CLI not found (set QUARTO_PATH or put quarto on PATH): the Quarto side "
+                    "of this test runs where Quarto is installed")
+    renderer = choose("quarto") if backend == "quarto" else Renderer("embedded", embedded_version())
+    out = tmp_path / "out"
+    out.mkdir()
+    summary = 'Sentiment <b>in full</b> & "more"'
+    render([_sectioned(tmp_path, summary=summary)], out, ["html", "pdf"], META, renderer, "params/x.yaml")
+    html = (out / "briefing.html").read_text()
+    opened = [d for d in re.findall(r"<details\b[^>]*>", html) if "appendix" in d]
+    assert opened == ['<details class="appendix" id="appendix-sentiment">']  # no `open`: collapsed
+    inside = html.split(opened[0])[1].split("</details>")[0]
+    assert "<summary>Sentiment &lt;b&gt;in full&lt;/b&gt; &amp; &quot;more&quot;</summary>" in inside
+    assert "Zanzibar quokka" in inside and "<table" in inside
+    assert "Zanzibar quokka" not in html.split(opened[0])[0]
+    if shutil.which("pdftotext"):
+        text = " ".join(subprocess.run(["pdftotext", str(out / "briefing.pdf"), "-"], capture_output=True,
+                                       text=True, check=True).stdout.split())
+        assert "Tone fell in 2023." in text
+        assert "Zanzibar" not in text and "Every sentence" not in text  # left out of the PDF
+        assert 'Sentiment <b>in full</b> & "more": in the HTML briefing' in text.replace("“", '"').replace(
+            "”", '"')
+        assert "data.zip (sentiment/sentences)" in text  # pdftotext joins "briefing-" at a line end
+
+
+def test_only_the_details_filter_writes_html_tags(tmp_path):
+    """Article text stays inert: the embedded reader has raw HTML off, so a details div written in
+    an article (or a `{=html}` block) is text; only the filter's own divs become <details>."""
+    import pypandoc
+
+    from briefing.build.render import PANDOC_READER, _resource
+
+    (tmp_path / "details.lua").write_text(_resource("details.lua"), encoding="utf-8")
+    md = ("<details open><summary>x</summary></details>\n\n```{=html}\n<script>1</script>\n```\n\n"
+          ':::: {.details summary="S"}\nInside.\n::::\n')
+    html = subprocess.run([pypandoc.get_pandoc_path(), "--from", PANDOC_READER, "--to", "html5",
+                           "--lua-filter", "details.lua"], input=md, capture_output=True, text=True,
+                          cwd=tmp_path, check=True).stdout
+    assert html.count("<details") == 1 and "&lt;details\nopen&gt;" in html and "<script>" not in html
+    assert '<details class="appendix">\n<summary>S</summary>' in html and "<p>Inside.</p>" in html
+
+
 QUARTO = find_quarto()
 
 
@@ -181,7 +273,8 @@ def test_front_matter_links_the_pdf_under_other_formats_and_lists_only_the_forma
     assert set(both["format"]) == {"html", "typst"}
     assert both["format"]["html"]["format-links"] == [
         "html", {"format": "typst", "text": "PDF", "icon": "file-pdf"}]
-    assert both["filters"] == ["verbatim.lua"] and both["format"]["html"]["css"] == ["quarto.css"]
+    assert both["filters"] == ["verbatim.lua", "details.lua"]
+    assert both["format"]["html"]["css"] == ["quarto.css"]
     assert "hyphenate: false" in both["format"]["typst"]["include-in-header"][0]["text"]
     html_only = yaml.safe_load(front_matter(META, ["html"]).strip("-\n"))
     assert set(html_only["format"]) == {"html"} and "format-links" not in html_only["format"]["html"]
@@ -190,7 +283,9 @@ def test_front_matter_links_the_pdf_under_other_formats_and_lists_only_the_forma
 FAKE_QUARTO = """#!/bin/sh
 if [ "$1" = "--version" ]; then echo 1.6.40; exit 0; fi
 echo "$*" >> "$FAKE_QUARTO_LOG"
-for f in briefing.ipynb verbatim.lua quarto.css; do test -f "$f" || { echo "no $f" >&2; exit 3; }; done
+for f in briefing.ipynb verbatim.lua details.lua quarto.css; do
+  test -f "$f" || { echo "no $f" >&2; exit 3; }
+done
 printf '<!DOCTYPE html><p>fake</p>' > briefing.html
 printf '%%PDF-1.7 fake' > briefing.pdf
 """
