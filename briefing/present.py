@@ -68,6 +68,39 @@ def bold_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
     return joined
 
 
+#: Words of a quotation the main text shows: a longer "sentence" (often a transcript or list that
+#: sentence splitting could not cut) is shortened, marked […]; the appendix's tables hold it whole.
+QUOTE_WORDS = 60
+ELIDED = " […]"
+_WORD_END = re.compile(r"\S+")
+
+
+def clip_at(text: str, words: int = QUOTE_WORDS) -> int:
+    """The length of `text` up to the end of its `words`-th word (all of it when shorter)."""
+    for n, m in enumerate(_WORD_END.finditer(text), 1):
+        if n == words:
+            return m.end() if text[m.end():].strip() else len(text)
+    return len(text)
+
+
+def clip(text: str, words: int = QUOTE_WORDS) -> str:
+    """Plain text cut after `words` words and marked […] (as it is when shorter)."""
+    cut = clip_at(text, words)
+    return text if cut >= len(text) else text[:cut] + ELIDED
+
+
+def clip_markdown(markdown: str, words: int = QUOTE_WORDS) -> str:
+    """Markdown of a quotation (escaped text with **bold** cues) cut after `words` words, marked
+    […]; a bold span the cut leaves open is closed."""
+    cut = clip_at(markdown, words)
+    if cut >= len(markdown):
+        return markdown
+    head = markdown[:cut]
+    if head.count("**") % 2:
+        head += "**"
+    return head + " \\[…\\]"
+
+
 #: URL schemes that become live links; anything else (javascript:, data:, file:...) stays text.
 LINK_SCHEMES = ("http", "https")
 #: Characters kept as they are in a link target; all others are percent-encoded, so no target can

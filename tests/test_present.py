@@ -72,3 +72,17 @@ def test_credit_names_authors_source_and_licence_with_links():
     assert text.startswith("Articles by Wikinews contributors ([English Wikinews](https://en.wikinews.org/))")
     assert "[CC BY 2.5](https://creativecommons.org/licenses/by/2.5/)" in text
     assert "changed where this briefing cleans it" in text
+
+
+def test_a_long_quotation_is_cut_after_its_word_limit_and_marked():
+    long = " ".join(f"w{i}" for i in range(100))
+    assert present.clip(long, 60) == " ".join(f"w{i}" for i in range(60)) + " […]"
+    assert present.clip("short one.", 60) == "short one."
+    assert present.clip(" ".join(f"w{i}" for i in range(60)), 60).endswith("w59")  # exactly the limit
+
+
+def test_a_cut_through_a_bold_cue_closes_it():
+    md = "The **law enforcement** officers **arrested** him"
+    assert present.clip_markdown(md, 2) == "The **law** \\[…\\]"
+    assert present.clip_markdown(md, 3) == "The **law enforcement** \\[…\\]"
+    assert present.clip_markdown(md, 9) == md

@@ -117,7 +117,7 @@ def _prose(prepared: Prepared, by_period: pd.DataFrame, shared: list[str]) -> st
     n_removed = int((~markup).sum())
     parts.append(
         f"Cleaning set aside {fmt_number(n_removed)} line{'s' * (n_removed != 1)} of web "
-        "boilerplate (promo headlines, calls to action, captions, navigation), listed below."
+        "boilerplate (promo headlines, calls to action, captions, navigation), listed in the appendix."
     )
     if markup.any():
         pieces = int(log.loc[markup, "count"].sum())
@@ -144,7 +144,7 @@ def _prose(prepared: Prepared, by_period: pd.DataFrame, shared: list[str]) -> st
         parts.append(
             f"{lead} ({per}): wire stories and near-duplicates, whose word 3-shingle similarity to "
             f"an earlier article is at least {fmt_number(prepared.params.dedup_threshold)}; "
-            f"{tail}. They are listed below by period and outlet."
+            f"{tail}. They are listed in the appendix."
         )
     if prepared.empty is not None and len(prepared.empty):
         titles = "; ".join(escape(t) for t in prepared.empty["title"])

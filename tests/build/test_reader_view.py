@@ -2,6 +2,11 @@
 
 These run when Debian's chromium and poppler-utils are installed (`make test` installs them as
 root) and are skipped with the reason otherwise. Screenshots are kept in reports/screenshots/.
+
+Two briefings are read: the seed's (two articles) and the Wikinews example's (293 articles, built
+once for this module: a few minutes here). Whatever the corpus, the main document is bounded: at
+most MAX_PAGES pages of PDF with the summary on the first, the detail in a collapsed appendix
+(in the PDF, a line per part pointing to the HTML and the data bundle), an HTML under MAX_HTML.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import subprocess
 import threading
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import ROOT
 
@@ -27,14 +33,61 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """The site built by `briefing publish` from the default params."""
+def reports(tmp_path_factory) -> Path:
+    """The reports folder of `briefing publish` run on the default params: the site, and the
+    briefing it was made from (with its stored results)."""
     from briefing.build.publish import publish
 
     reports = tmp_path_factory.mktemp("reports")
     outcomes = publish([ROOT / "params" / "biden-amlo-2022-vs-2023.yaml"], reports, quiet=True)
     assert [o.status for o in outcomes] == ["rendered"]
+    return reports
+
+
+@pytest.fixture(scope="module")
+def site(reports) -> Path:
+    """The site built by `briefing publish` from the default params."""
     return (reports / "site").resolve()
+
+
+#: The main document's bound, for any corpus (issue 13): PDF pages, and bytes of HTML.
+MAX_PAGES = 12
+MAX_HTML = 3_000_000
+WIKINEWS = ROOT / "params" / "wikinews-2019-vs-2020.yaml"
+
+
+@pytest.fixture(scope="module")
+def wikinews(tmp_path_factory) -> Path:
+    """The Wikinews example's briefing (293 real articles), built once for the module."""
+    from briefing.build.run import run_briefing
+
+    reports = tmp_path_factory.mktemp("reports-wikinews")
+    return run_briefing(WIKINEWS, reports_dir=reports, quiet=True).out_dir
+
+
+@pytest.fixture(params=["seed", "wikinews"])
+def briefing(request) -> Path:
+    """The folder of a briefing: the seed's (from the site) or the Wikinews example's."""
+    if request.param == "seed":
+        return request.getfixturevalue("reports") / "biden-amlo-2022-vs-2023"
+    return request.getfixturevalue("wikinews")
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page of `pdf` (pdftotext), whitespace folded."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils not installed (`make test` installs it as root)")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    # a soft hyphen where typst broke a word: the word as written
+    return [" ".join(page.replace("\u00ad\n", "").replace("\u00ad", "").split())
+            for page in text.split("\f")[:-1]]
+
+
+def plain(markdown: str) -> str:
+    """A key finding's Markdown as the page prints it: no links' targets, emphasis or escapes."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    return " ".join(re.sub(r"\\(.)", r"\1", text.replace("**", "").replace("*", "")).split())
 
 
 @pytest.fixture(scope="module")
@@ -176,13 +229,13 @@ def test_contents_sit_beside_the_text_on_a_wide_screen_and_above_it_on_a_phone(s
         assert phone["toc"][2] < phone["main"][2] and phone["toc"][1] <= phone["viewport"], phone
 
 
-def test_pdf_text_stays_inside_the_page_and_cells_do_not_run_together(site):
+def test_pdf_text_stays_inside_the_page_and_cells_do_not_run_together(briefing):
     """No table wider than the page: every word of the PDF lies within its page's margins. And no
     column narrower than its text: cells too narrow for their numbers or dates printed them into
     the next cell ("283.019+2.129", "2019-01-04Wikinews"), which pdftotext reads as one word."""
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils not installed (`make test` installs it as root)")
-    pdf = site / "biden-amlo-2022-vs-2023" / "briefing.pdf"
+    pdf = briefing / "briefing.pdf"
     out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
                          check=True).stdout
     pages = re.split(r"<page ", out)[1:]
@@ -196,3 +249,68 @@ def test_pdf_text_stays_inside_the_page_and_cells_do_not_run_together(site):
                            check=True).stdout.split()
     glued = [w for w in words if re.search(r"\d{4}-\d{2}-\d{2}[A-SU-Za-z]|\d\.\d+[−+]\d", w)]
     assert glued == []
+
+
+def test_the_pdf_is_at_most_twelve_pages_with_the_summary_on_the_first(briefing):
+    """The main document is bounded whatever the corpus, and the first page holds the whole
+    summary: what was read, its caveats and every key finding."""
+    from briefing.store.bundle import load_results
+
+    pages = pdf_pages(briefing / "briefing.pdf")
+    assert len(pages) <= MAX_PAGES, len(pages)
+    first = pages[0].replace("\u2060", "")
+    summary = load_results(briefing)["summary"]
+    assert "Summary" in first and "Key findings" in first
+    for finding in summary.key_findings:
+        words = plain(finding).split()
+        assert " ".join(words[:6]) in first and " ".join(words[-4:]) in first, words
+
+
+def test_the_html_appendix_is_collapsed_in_details_elements(briefing):
+    """Everything but the main text (every sentence, every cue and term, article list, cleaning
+    log, provenance, params) sits in <details> elements that start closed; no script needed."""
+    page = (briefing / "briefing.html").read_text(encoding="utf-8")
+    assert len(page.encode()) < MAX_HTML
+    main, _, appendix = page.partition('<h2 id="appendix"')
+    assert appendix and "<details" not in main
+    opened = re.findall(r"<details\b[^>]*>", appendix)
+    assert len(opened) == 5 and not [d for d in opened if re.search(r"\bopen\b", d)], opened
+    inside = " ".join(part.split("</details>")[0] for part in appendix.split("<details")[1:])
+    outside = re.sub(r"<details\b.*?</details>", " ", appendix, flags=re.S)
+    for caption in ("Cleaning log: boilerplate lines set aside.", "Every article read, by date.",
+                    "Software versions.", "with its VADER scores" if "Every cleaned" in inside
+                    else "The sentences quoted as evidence", "Found in one period only.",
+                    "Names leaning most to each period"):
+        assert caption in inside and caption not in outside and caption not in main, caption
+    assert section_headings(outside) == []  # no section of the appendix is outside a <details>
+    shown = [_visible_text(h) for h in re.findall(r"<h3[^>]*>(.*?)</h3>", outside, re.S)]
+    assert shown == ["Data", "Methods"]
+    assert "<script" not in page
+
+
+def test_the_pdf_points_to_the_appendix_instead_of_printing_it(briefing):
+    """In the PDF each part of the appendix is one line naming what it holds and where it is (the
+    HTML and the data bundle); none of its tables or quotations is printed."""
+    text = " ".join(pdf_pages(briefing / "briefing.pdf"))
+    assert text.count("in the HTML briefing, and as tables in the data bundle") == 5
+    for absent in ("Cleaning log: boilerplate lines set aside", "Every article read", "Software versions",
+                   "Params used", "with its VADER scores", "The sentences quoted as evidence",
+                   "Found in one period only", "Names leaning most", "Evidence, every sentence quoted"):
+        assert absent not in text, absent
+    removed = pd.read_parquet(briefing / "results" / "corpus" / "removed.parquet")
+    assert not [line for line in removed["text"] if len(line) > 30 and line in text]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_opened_appendix_stays_inside_the_page(briefing, tmp_path, width):
+    """With every <details> opened, no table or figure of the appendix makes the page scroll
+    sideways: a wide table scrolls inside its own wrapper."""
+    page = briefing / "briefing.html"
+    opened = tmp_path / "opened.html"
+    opened.write_text(page.read_text(encoding="utf-8").replace('<details class="appendix"',
+                                                               '<details open class="appendix"'),
+                      encoding="utf-8")
+    found = layout(opened, tmp_path, width)
+    view = found["viewport"]
+    assert found["page"] <= view, found
+    assert found["tables"] and max(found["tables"]) <= view, found

@@ -122,7 +122,8 @@ def test_html_has_no_code_no_parameters_and_no_display_reprs(briefing_dir):
 def test_pdf_text_has_title_sections_and_counts(briefing_dir):
     text = pdf_text(briefing_dir / "briefing.pdf")
     assert "Biden and López Obrador" in text
-    assert "The corpus" in text and "What cleaning set aside" in text
+    assert "The corpus" in text and "The corpus in full" in text  # the cleaning log: pointed to
+    assert "What cleaning set aside" not in text
     assert "1 article in 2022 (14 sentences, 363 words)" in text
     assert "share no outlet" in text
     assert "params_file" not in text and "IPython" not in text

@@ -384,3 +384,19 @@ def test_evaluate_frames_command_reads_jsonl_and_reports_scores(tmp_path, capsys
     assert "Economic" in out and "micro average" in out and "not scored): Border" in out
     assert cli_main([str(tmp_path / "missing.csv")]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+def test_the_main_texts_evidence_is_one_sentence_per_period_and_the_appendixs_every_one(tmp_path):
+    from briefing.sections.framing.tables import evidence_markdown
+
+    plan = {"A": [["tariff", "tariff", ""], ["tariff", "troops", ""]] * 3,
+            "B": [["troops", "troops", "vaccine"], ["troops", "", ""]] * 3}
+    prepared, _ = prepared_for(tmp_path, plan, evidence_sentences=3)
+    res = framing_section(prepared)
+    full, short = evidence_markdown(res), evidence_markdown(res, per_period=1, words=4)
+    quoted = [line for line in short.splitlines() if line.startswith("- ")]
+    frames = res.evidence["frame"].nunique()
+    assert full.count("\n- ") > len(quoted) and len(quoted) <= 2 * frames  # one per period and frame
+    # "Officials met about troops in city 0 today." cut after four words, its source kept
+    assert quoted and all(q.split(": ", 1)[1].startswith("“Officials met about ") and "\\[…\\]” (Wire, "
+                                                                                      in q for q in quoted)

@@ -227,3 +227,21 @@ def test_options_choose_actors_and_thresholds(tmp_path):
     assert set(res.actors["target"]) == {"Mexico"}
     assert (res.sentences["tone"] == "positive").sum() == 0
     assert SentimentOptions().attribute_pronouns is False
+
+
+def test_the_actor_that_changed_most_is_quoted_with_its_most_influential_sentence_per_period(tmp_path):
+    """The main text's evidence for the actor findings: for the most notable one, the sentence of
+    each of its periods that moves its mean most (the actor evidence table's), quoted."""
+    from briefing.sections.sentiment.prose import ACTOR_MEASURE, actor_quotes
+
+    a = "Joe Biden praised the wonderful talks. Lopez Obrador was angry. Biden and AMLO met in New Mexico."
+    b = "Biden criticized the terrible talks. López Obrador was happy. Biden and AMLO met in Mexico."
+    res = sentiment_section(make_prepared(tmp_path, [("2022-05-01", "A", a), ("2023-05-01", "A", b)]))
+    top = max((f for f in res.findings if f.measure.startswith(ACTOR_MEASURE)), key=lambda f: f.weight)
+    target = top.measure.removeprefix(ACTOR_MEASURE)
+    shown = actor_quotes(res)
+    ev = res.actor_evidence.set_index(["target", "period"])
+    assert f"**{target.split(' + ')[0]}**" in shown
+    for period in ("2022", "2023"):
+        assert f"- {period} (mean " in shown and ev.loc[(target, period), "text"].split()[1] in shown
+    assert shown.count("\n- ") == 2 and actor_quotes(res, most=0) == ""

@@ -254,3 +254,33 @@ def test_a_large_vocabulary_becomes_one_image_in_the_fightin_words_svg(seed_resu
     assert "<image" not in svg()  # the seed's few hundred terms stay vector marks
     monkeypatch.setattr(F, "DENSE_TERMS", 10)
     assert svg().count("<image") == 1
+
+
+def test_the_term_leaning_most_to_each_period_is_quoted_from_that_periods_articles(tmp_path):
+    """Evidence for the summary's term findings: sentences of the period the term leans to that
+    count the term, from different articles, with the term found for bold type."""
+    early = ["Fentanyl seizures rose at the border.\nOfficials praised the task force.",
+             "The task force met again in Washington.", "A task force report was published."]
+    late = ["Fentanyl trafficking dominated the talks.\nThe fentanyl crisis grew.",
+            "Leaders discussed fentanyl in San Francisco.", "Fentanyl deaths fell slightly."]
+    res = topics_section(_prepared(tmp_path, {"2022-05-01": early, "2023-05-01": late}))
+    from briefing.sections.topics.tables import term_evidence_markdown
+
+    ev = res.term_evidence.set_index("leans_to")
+    late_rows = res.term_evidence[res.term_evidence["leans_to"] == "late"]
+    assert ev.loc["late", "term"].iat[0] == res.top(("early", "late"))[1]["term"].iat[0]
+    assert len(late_rows) == 2 and late_rows["doc_id"].is_unique  # two articles, not one twice
+    for r in res.term_evidence.itertuples():
+        assert r.term in " ".join(T.terms(r.text, T.stop_words(), 2))
+        assert r.start >= 0 and r.text[r.start:r.end].lower() == r.term
+    shown = term_evidence_markdown(res)
+    assert "leaning most to late" in shown and "leaning most to early" in shown
+    assert "**" in shown
+
+
+def test_term_spans_fold_accents_and_ignore_a_term_inside_a_longer_word():
+    from briefing.sections.topics.compute import term_span
+
+    assert term_span("Talks with López Obrador began.", "lopez obrador") == (11, 24)
+    assert term_span("The taskforce met.", "task") is None
+    assert term_span("Mexico's border", "mexico") == (0, 6)

@@ -87,8 +87,10 @@ def one_period_table(res: FramingResult) -> pd.DataFrame:
     })
 
 
-def evidence_markdown(res: FramingResult) -> str:
-    """For each frame that changed most: its example sentences per period, cue words in bold."""
+def evidence_markdown(res: FramingResult, per_period: int | None = None, words: int | None = None) -> str:
+    """For each frame that changed most: its example sentences per period, cue words in bold
+    (`per_period`: at most that many per period, the first ones; `words`: each quotation cut after
+    that many words, see `present.clip_markdown`; None: all of them, whole)."""
     if res.evidence.empty:
         return "No frame changed between periods."
     blocks = []
@@ -96,10 +98,18 @@ def evidence_markdown(res: FramingResult) -> str:
         definition = res.frames.set_index("frame").loc[f, "definition"]
         lines = [f"**{present.escape(name)}**: {present.escape(definition)}", ""]
         for p, gp in g.groupby("period", sort=False):
-            for r in gp.itertuples(index=False):
-                lines.append(f"- {present.escape(p)}: {r.markdown}")
+            for r in (gp if per_period is None else gp.head(per_period)).itertuples(index=False):
+                lines.append(f"- {present.escape(p)}: {_clipped(r.markdown, words)}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def _clipped(quoted: str, words: int | None) -> str:
+    """A quotation `“...” (outlet, date)` with the words inside the quotes cut after `words`."""
+    text, mark, source = quoted.rpartition("” (")
+    if words is None or not mark or not text.startswith("“"):
+        return quoted
+    return f"{present.clip_markdown(text, words)}{mark}{source}"
 
 
 def actors_table(res: FramingResult) -> pd.DataFrame:

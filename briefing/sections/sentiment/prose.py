@@ -11,12 +11,14 @@ import math
 
 import pandas as pd
 
-from briefing.present import escape, fmt_number
+from briefing.present import clip, escape, fmt_number
 from briefing.sections.findings import Finding
 from briefing.sections.sentiment.result import SentimentResult
 
 #: A pair of actors enters the prose when each period has at least this many sentences naming both.
 PAIR_MIN = 3
+#: How an actor's (or pair's) finding names its measure: this, then the actor.
+ACTOR_MEASURE = "mean compound of sentences about "
 
 VADER_NOTE = (
     "Scores come from VADER (Hutto & Gilbert 2014) as NLTK ships it, applied to each cleaned "
@@ -172,9 +174,10 @@ def spread_sentence(periods: pd.DataFrame) -> str:
 
 
 def quote(row: pd.Series) -> str:
-    """A sentence quoted with outlet, date and score (escaped)."""
+    """A sentence quoted with outlet, date and score (escaped); one of more than QUOTE_WORDS words
+    is shortened (the tables hold it whole)."""
     date = row["date"].date().isoformat() if hasattr(row["date"], "date") else escape(row["date"])
-    text = str(row["text"])
+    text = clip(str(row["text"]))
     quoted = escape(text) if text[:1] in "“\"'‘" else f"“{escape(text)}”"
     return f"{quoted} ({escape(row['outlet'])}, {date}; compound {num(row['compound'])})"
 
@@ -188,6 +191,29 @@ def evidence_text(extremes: pd.DataFrame, names: list[str]) -> str:
             if len(hit):
                 lines.append(f"- {escape(p)}, {which}: {quote(hit.iloc[0])}")
     return "\n".join(lines)
+
+
+def actor_quotes(result: SentimentResult, most: int = 1) -> str:
+    """The evidence of the `most` most notable actor (or pair) findings: for each, the sentence of
+    each of its periods that moves the actor's mean most (from `actor_evidence`), quoted."""
+    actor = sorted((f for f in result.findings if f.measure.startswith(ACTOR_MEASURE)),
+                   key=lambda f: -f.weight)[:most]
+    ev = result.actor_evidence
+    blocks = []
+    for f in actor:
+        target = f.measure.removeprefix(ACTOR_MEASURE)
+        subject = " and ".join(escape(x) for x in target.split(" + "))
+        lines = [f"Sentences naming **{subject}**{' together' if ' + ' in target else ''}: in each "
+                 "period, the sentence that moves their mean most."]
+        for period in (f.period_a, f.period_b):
+            hit = ev[(ev["target"] == target) & (ev["period"] == period)]
+            if len(hit):
+                r = hit.iloc[0]
+                lines.append(f"- {escape(period)} (mean {num(r['mean'])} over "
+                             f"{plural(r['sentences'], 'sentence')}): {quote(r)}")
+        if len(lines) > 1:
+            blocks.append("\n".join(lines[:1] + [""] + lines[1:]))
+    return "\n\n".join(blocks)
 
 
 def write(result: SentimentResult) -> None:
@@ -220,7 +246,7 @@ def write(result: SentimentResult) -> None:
         if s:
             actor_lines.append(f"- {s}")
             if row["sentences_a"] and row["sentences_b"]:
-                findings.append(_finding(f"mean compound of sentences about {row['target']}", row, s))
+                findings.append(_finding(f"{ACTOR_MEASURE}{row['target']}", row, s))
     if actor_lines:
         paras.append(f"Toward each actor (sentences that name it; pairs of actors named together when "
                      f"each period has at least {PAIR_MIN} such sentences, all pairs in the actor table):"

@@ -18,7 +18,7 @@ from briefing.corpus.prepare import Prepared
 from briefing.errors import BriefingError
 from briefing.measures import terms as T
 from briefing.measures import topic_model as M
-from briefing.measures.fightin_words import distinctive_terms
+from briefing.measures.fightin_words import distinctive_terms, top_by_side
 from briefing.sections.topics.prose import findings, prose
 from briefing.sections.topics.result import MIN_DOCS, Pair, TopicsResult
 from briefing.store.fingerprint import code_digest
@@ -129,6 +129,55 @@ def _divergence(x_uni, paras: pd.DataFrame, vocab: np.ndarray, pairs: list[Pair]
     return pd.DataFrame(rows), contrib
 
 
+#: Sentences quoted per term as evidence, and the length (in words) of a sentence quoted first.
+EVIDENCE_PER_TERM = 2
+READABLE_WORDS = (8, 45)
+
+
+def term_span(text: str, term: str) -> tuple[int, int] | None:
+    """Where `term` (folded, lower-case, words joined by spaces) stands in `text`, as a character
+    span of `text`; None when it cannot be found literally (the span is for bold type only)."""
+    pattern = re.compile(r"(?<![\w'])" + r"[\s\-]+".join(map(re.escape, term.split())) + r"(?![\w])",
+                         re.IGNORECASE)
+    folded = T.fold(text, possessive=False)
+    m = pattern.search(folded if len(folded) == len(text) else text)
+    return (m.start(), m.end()) if m else None
+
+
+def term_evidence(sentences: pd.DataFrame, distinctive: dict[Pair, pd.DataFrame], stop: frozenset[str],
+                  max_ngram: int, per_term: int = EVIDENCE_PER_TERM) -> pd.DataFrame:
+    """For the term leaning most to each period of each pair (the summary's term findings), up to
+    `per_term` sentences of that period that use it, from different articles: sentences of
+    READABLE_WORDS length first, then by date, article and position. A sentence uses a term when
+    the term is among its counted terms (`terms.terms`), as the counts behind z were made."""
+    rows = []
+    for (a, b), dist in distinctive.items():
+        for lv, side in zip((a, b), top_by_side(dist, 1), strict=True):
+            if side.empty:
+                continue
+            term, z = str(side["term"].iat[0]), float(side["z"].iat[0])
+            sub = sentences[sentences["period"].astype(str) == lv]
+            first = term.split()[0]
+            lower = sub["text"].map(lambda t: T.fold(t, possessive=False).lower())
+            cand = sub[lower.str.contains(first, regex=False)]
+            cand = cand[[term in T.terms(t, stop, max_ngram) for t in cand["text"]]]
+            if cand.empty:
+                continue
+            lo, hi = READABLE_WORDS
+            cand = cand.assign(_long=~cand["words"].between(lo, hi)).sort_values(
+                ["_long", "date", "doc_id", "paragraph", "sentence"], kind="stable")
+            picked = cand.drop_duplicates("doc_id").head(per_term)
+            for r in picked.itertuples(index=False):
+                span = term_span(r.text, term)
+                rows.append({"period_a": a, "period_b": b, "term": term, "leans_to": lv, "z": z,
+                             "doc_id": r.doc_id, "sentence": int(r.sentence), "outlet": r.outlet,
+                             "date": r.date, "text": r.text, "start": span[0] if span else -1,
+                             "end": span[1] if span else -1})
+    columns = ["period_a", "period_b", "term", "leans_to", "z", "doc_id", "sentence", "outlet", "date",
+               "text", "start", "end"]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def _paragraph_topics(model: M.TopicModel, paras: pd.DataFrame) -> pd.DataFrame:
     """Each paragraph's topic weights as shares of its weight (the data behind prevalence)."""
     share, _ = M.shares(model.weights)
@@ -193,7 +242,8 @@ def compute_topics(prepared: Prepared) -> TopicsResult:
                                       opts.top_terms)
     result = TopicsResult(pairs, distinctive, name_z, new, vanished, topics, model.choice, prevalence, change,
                           divergence, contrib, unit, small, prose="", top_terms=opts.top_terms,
-                          paragraph_topics=_paragraph_topics(model, paras))
+                          paragraph_topics=_paragraph_topics(model, paras),
+                          term_evidence=term_evidence(prepared.sentences, distinctive, stop, opts.max_ngram))
     result.prose = prose(result, prepared)
     result.findings = findings(result)
     return result

@@ -38,6 +38,9 @@ class TopicsResult:
     top_terms: int = 15
     #: each paragraph's topic weights as shares (doc_id, paragraph, period, topic_1 ... topic_k)
     paragraph_topics: pd.DataFrame | None = None
+    #: sentences using the term leaning most to each period of each pair (period_a, period_b, term,
+    #: leans_to, z, doc_id, sentence, outlet, date, text, start/end of the term in the text or -1)
+    term_evidence: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def top(self, pair: Pair, names: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The most distinctive terms (or names) of the earlier and of the later period of `pair`."""

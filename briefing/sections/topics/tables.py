@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from briefing import present
 from briefing.sections.topics.result import Pair, TopicsResult
+
+#: Terms per side in the main document's table (the appendix lists `TopicsResult.top_terms`).
+LEANING_ROWS = 10
 
 
 def distinctive(res: TopicsResult, pair: Pair, names: bool = False) -> pd.DataFrame:
@@ -16,6 +20,44 @@ def distinctive(res: TopicsResult, pair: Pair, names: bool = False) -> pd.DataFr
                                                                       "count_b": f"uses {b}"})
         parts.append(t.assign(**{"leans to": lv}))
     return pd.concat(parts, ignore_index=True)
+
+
+def leaning(res: TopicsResult, pair: Pair, n: int = LEANING_ROWS) -> pd.DataFrame:
+    """The `n` terms leaning most to each period of `pair`, side by side: rank, then each side's
+    term with its z (the full table, with counts, is `distinctive`)."""
+    a, b = pair
+    side_a, side_b = (t.head(n).reset_index(drop=True) for t in res.top(pair))
+    rows = max(len(side_a), len(side_b))
+    out = pd.DataFrame({"rank": range(1, rows + 1)})
+    for lv, side in ((a, side_a), (b, side_b)):
+        out[f"leans to {lv}"] = side["term"].reindex(range(rows)).fillna("").astype(str)
+        out[f"z ({lv})"] = side["z"].reindex(range(rows))
+    return out
+
+
+def term_evidence_markdown(res: TopicsResult, words: int | None = present.QUOTE_WORDS) -> str:
+    """Sentences using the term that leans most to each period (term in bold), per comparison;
+    each cut after `words` words (None: whole)."""
+    ev = res.term_evidence
+    if ev is None or ev.empty:
+        return "No term leans to either period."
+    blocks = []
+    for (a, b, term, lv), g in ev.groupby(["period_a", "period_b", "term", "leans_to"], sort=False):
+        head = (f"“{present.escape(term)}”, the term leaning most to {present.escape(lv)} "
+                f"(z {present.fmt_number(float(g['z'].iat[0]), 1)}"
+                + (f", {present.escape(a)} against {present.escape(b)}" if len(res.comparisons) > 1 else "")
+                + "):")
+        lines = [head, ""]
+        for r in g.itertuples(index=False):
+            text = str(r.text)
+            cut = len(text) if words is None else present.clip_at(text, words)
+            spans = [(int(r.start), int(r.end))] if 0 <= r.start and r.end <= cut else []
+            elided = " " + present.escape(present.ELIDED) if cut < len(text) else ""
+            shown = present.bold_spans(text[:cut], spans) + elided
+            date = pd.Timestamp(r.date).date().isoformat() if pd.notna(r.date) else "undated"
+            lines.append(f"- “{shown}” ({present.escape(r.outlet)}, {date})")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
 
 
 def one_period(res: TopicsResult, pair: Pair, new: bool, names: bool) -> pd.DataFrame:
