@@ -123,6 +123,19 @@ def link(text: object, url: object = None) -> str:
     return f"[{label}]({quote(target, safe=_URL_SAFE)})"
 
 
+#: Names a sentence lists before it counts the rest ("A, B and 12 more"): prose must not grow with
+#: the corpus (10,000 articles may come from hundreds of outlets).
+LISTED = 8
+
+
+def some(names: Sequence[str], most: int = LISTED) -> str:
+    """Names (already safe Markdown) joined by commas, at most `most` of them, then how many more."""
+    names = list(names)
+    if len(names) <= most:
+        return ", ".join(names)
+    return f"{', '.join(names[:most])} and {len(names) - most:,} more"
+
+
 def fmt_number(value: Any, digits: int = 2) -> str:
     """Numbers for prose and tables: a true minus sign, fixed digits, '–' for missing."""
     if value is None or (isinstance(value, float) and pd.isna(value)):

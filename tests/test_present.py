@@ -86,3 +86,8 @@ def test_a_cut_through_a_bold_cue_closes_it():
     assert present.clip_markdown(md, 2) == "The **law** \\[…\\]"
     assert present.clip_markdown(md, 3) == "The **law enforcement** \\[…\\]"
     assert present.clip_markdown(md, 9) == md
+
+
+def test_a_list_of_names_in_prose_stops_at_a_few_and_counts_the_rest():
+    assert present.some(["A", "B"], 3) == "A, B"
+    assert present.some([f"O{i}" for i in range(250)], 3) == "O0, O1, O2 and 247 more"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from briefing.corpus.prepare import Prepared
-from briefing.present import escape, fmt_number
+from briefing.present import LISTED, escape, fmt_number, some
 from briefing.store.fingerprint import code_digest
 from briefing.store.results import section_result
 
@@ -96,7 +96,7 @@ def _prose(prepared: Prepared, by_period: pd.DataFrame, shared: list[str]) -> st
     docs = prepared.documents
     if not shared:
         per = "; ".join(
-            f"{escape(p)}: {', '.join(escape(o) for o in sorted(g['outlet'].unique()))}"
+            f"{escape(p)}: {some([escape(o) for o in sorted(g['outlet'].unique())])}"
             for p, g in docs.groupby("period", observed=False)
         )
         parts.append(
@@ -104,7 +104,10 @@ def _prose(prepared: Prepared, by_period: pd.DataFrame, shared: list[str]) -> st
             "reflect the outlets as much as the time."
         )
     else:
-        parts.append(f"Outlets present in every period: {', '.join(escape(o) for o in shared)}.")
+        listed = some([escape(o) for o in shared])
+        if len(shared) > LISTED:
+            listed = f"{len(shared):,} ({listed})"
+        parts.append(f"Outlets present in every period: {listed}.")
     smallest = int(by_period["documents"].min())
     if smallest < 5:
         parts.append(

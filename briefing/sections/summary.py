@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from briefing.corpus.prepare import Prepared
-from briefing.present import credit_markdown, escape, fmt_number
+from briefing.present import credit_markdown, escape, fmt_number, some
 from briefing.sections.findings import Finding
 from briefing.sections.framing.compute import framing_section
 from briefing.sections.overview import outlet_overlap
@@ -159,7 +159,7 @@ def context(prepared: Prepared) -> str:
                      "number below describes these articles only and supports no claim about the "
                      "coverage at large.**")
     if not outlet_overlap(prepared):
-        per = "; ".join(f"{escape(p)}: {', '.join(escape(o) for o in sorted(g['outlet'].unique()))}"
+        per = "; ".join(f"{escape(p)}: {some([escape(o) for o in sorted(g['outlet'].unique())])}"
                         for p, g in docs.groupby("period", observed=False))
         parts.append(f"**The periods come from different outlets** ({per}), so a difference between "
                      "periods may reflect the outlets as much as the time.")

@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from briefing.present import clip, escape, fmt_number
+from briefing.present import clip, escape, fmt_number, some
 from briefing.sections.findings import Finding
 from briefing.sections.sentiment.result import SentimentResult
 
@@ -111,7 +111,7 @@ def outlet_sentence(row: pd.Series, docs: pd.DataFrame) -> str:
     a, b = row["period_a"], row["period_b"]
     if row["shared_outlets"] == 0:
         outlets = {p: sorted(docs.loc[docs["period"] == p, "outlet"].unique()) for p in (a, b)}
-        lists = "; ".join(f"{escape(p)}: {', '.join(escape(o) for o in outlets[p])}" for p in (a, b))
+        lists = "; ".join(f"{escape(p)}: {some([escape(o) for o in outlets[p]])}" for p in (a, b))
         return (f"**{escape(a)} and {escape(b)} share no outlet** ({lists}): the difference mixes a change "
                 "of time with a change of source, and no within-outlet shift can be computed.")
     w, lo, hi = row["within_outlet_shift"], row["within_ci_low"], row["within_ci_high"]
