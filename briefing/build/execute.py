@@ -144,7 +144,9 @@ class Worker(threading.Thread):
 
         kc = BlockingKernelClient()
         kc.load_connection_info(self.km.get_connection_info())
-        kc.start_channels()
+        # no heartbeat: on a loaded machine a kernel still starting misses beats and would be taken
+        # for dead; whether the process lives is the manager's to say (see `_alive`)
+        kc.start_channels(hb=False)
         try:
             kc.wait_for_ready(timeout=120)
             reply = kc.execute_interactive(code, store_history=False, timeout=timeout,
