@@ -137,13 +137,12 @@ def precompute_measures(prepared: Prepared) -> None:
     cores, before the notebooks start: each notebook then only reads them."""
     from briefing.measures.lexicon import lexicon_for
     from briefing.measures.per_sentence import actor_mentions, frame_hits, vader_scores
-    from briefing.sections.sentiment.compute import selected_actors
 
     params = prepared.params
     vader_scores(prepared)
     frame_hits(prepared, lexicon_for(params))
     actor_mentions(prepared, params.actors)
-    chosen = selected_actors(prepared, params.sentiment)
+    chosen = params.sentiment_actors()
     if [a.name for a in chosen] != [a.name for a in params.actors]:
         actor_mentions(prepared, chosen)
 
@@ -226,7 +225,7 @@ def _run_briefing(params_path: str | Path, reports_dir: Path, renderer: str | No
             outputs = render(executed, build, list(params.outputs), meta, backend, _label(params_path), when)
             from briefing.store.bundle import write_bundle
 
-            bundle = write_bundle(build / "results", build / "briefing-data.zip")
+            bundle = write_bundle(build / "results", build / "briefing-data.zip", dest / "briefing-data.zip")
             write_atomic(build / "params.yaml", yaml.safe_dump(params.plain() | {"base_dir": None},
                                                                sort_keys=False, allow_unicode=True))
             made = manifest(params, params_path, prepared.corpus_hash, backend, when)
