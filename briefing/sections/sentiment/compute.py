@@ -237,9 +237,9 @@ def compute_sentiment(prepared: Prepared, opts: SentimentOptions) -> SentimentRe
 
 
 def _actor_labels(mentions: pd.DataFrame) -> pd.Series:
-    """'Biden; Mexico' per row, vectorised (for large tables)."""
+    """'Biden; Mexico' per row, vectorised (for large tables), as a columnar string column."""
     out = pd.Series("", index=mentions.index, dtype=object)
     for c in mentions.columns:
         add = mentions[c].to_numpy()
         out[add] = np.where(out[add] == "", c, out[add] + "; " + c)
-    return out
+    return out.astype("str")
