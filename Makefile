@@ -12,7 +12,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) -m briefing setup
 	touch $(STAMP)
 
@@ -35,8 +35,10 @@ system-deps:
 test: $(STAMP) system-deps
 	$(PY) -m pytest
 
+# `make bench SIZE=1k` (quick), 10k (default) or 100k: realistic articles, figures next to baselines.
+SIZE ?= 10k
 bench: $(STAMP)
-	$(PY) -m benchmarks
+	$(PY) -m benchmarks --size $(SIZE)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check briefing tests benchmarks
