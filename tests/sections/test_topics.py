@@ -11,17 +11,19 @@ import pandas as pd
 import pytest
 from conftest import REFERENCE as SHARED_REFERENCE
 from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.spatial.distance import jensenshannon
 
-from benchmarks.synthetic import synthetic_corpus
 from briefing import params as P
 from briefing.corpus import prepare as pipeline
 from briefing.measures import terms as T
 from briefing.measures import topic_model as M
 from briefing.measures.fightin_words import distinctive_terms, log_odds_z
-from briefing.sections.topics.compute import topics_section
+from briefing.sections.topics.compute import _largest_name_count, topics_section
 
 REFERENCE = SHARED_REFERENCE / "fightin_words_cases.json"
+WIKINEWS = ROOT / "data" / "corpus" / "wikinews-2019-2020" / "articles.csv"
 BOILERPLATE = ("click", "newsletter", "squatters")
 
 
@@ -117,14 +119,35 @@ def test_new_and_vanished_lists_hold_what_one_period_alone_uses(tmp_path):
     assert res.vanished[pair]["count"].is_monotonic_decreasing
 
 
+_WORDS = st.sampled_from(["San", "Francisco", "Garcia", "U.S.", "Summit", "of", "the", "Americas", "Xi",
+                          "López"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(names=st.lists(st.tuples(st.lists(_WORDS, min_size=1, max_size=5), st.integers(1, 9)), max_size=6),
+       term=st.lists(_WORDS, min_size=1, max_size=2), count=st.integers(1, 9))
+def test_a_term_is_covered_by_a_name_exactly_when_a_scan_of_every_name_says_so(names, term, count):
+    # the indexed lookup of _one_period_only against the plain definition it replaced: the term,
+    # as whole words, inside some one-period name used at least as often as the term
+    table = pd.DataFrame({"name": [" ".join(ws) for ws, _ in names], "n": [c for _, c in names]})
+    text = " ".join(term).lower()
+    scan = any(f" {text} " in f" {name.lower()} " and c >= count
+               for name, c in zip(table["name"], table["n"], strict=True))
+    inside = _largest_name_count(table["name"], table["n"], longest=2)
+    assert (inside.get(text, -1) >= count) == scan
+
+
 # --- topics and divergence -----------------------------------------------------------------------
 
 def test_nmf_topics_are_the_same_under_the_same_seed(tmp_path):
-    corpus = synthetic_corpus(60, seed=3)
+    # 30 real Wikinews articles of each year (CC BY 2.5, data/corpus/wikinews-2019-2020/README.md)
+    articles = pd.read_csv(WIKINEWS, dtype=str, keep_default_na=False)
+    year = articles["date"].str[:4]
+    corpus = pd.concat([articles[year == "2019"].head(30), articles[year == "2020"].head(30)])
     corpus.to_json(tmp_path / "corpus.jsonl", orient="records", lines=True)
     params = P.validate({"title": "t", "corpus": "corpus.jsonl", "base_dir": str(tmp_path),
-                         "periods": [{"name": "2022", "start": "2022-01-01", "end": "2022-12-31"},
-                                     {"name": "2023", "start": "2023-01-01", "end": "2023-12-31"}],
+                         "periods": [{"name": "2019", "start": "2019-01-01", "end": "2019-12-31"},
+                                     {"name": "2020", "start": "2020-01-01", "end": "2020-12-31"}],
                          "topics": {"bootstrap_rounds": 100, "split_rounds": 20}})
     prepared = pipeline.prepare(params)
     one, two = topics_section(prepared), topics_section(prepared)
