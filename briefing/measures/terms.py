@@ -61,12 +61,42 @@ def tokens(text: str) -> list[str]:
 _BREAK = re.compile(r"[,;:!?()\[\]\"“”…]+|\s[-–—]+\s|—|\.(?=\s+[A-Z\"“]|\s*$)")
 
 
+# One pass instead of one per segment: each break is replaced by a mark that no token can cross,
+# \x01 where the break holds a period ("." or "…", which NFKD makes "..."), \x00 elsewhere.
+_MARKS = ("\x00", "\x01")
+_TOKEN_OR_MARK = re.compile(_TOKEN.pattern + "|[\x00\x01]")
+#: An initialism cut by a period-break ("U.S. Then"): the whole text makes "u.s.", the segment "u", "s".
+_CUT_INITIALISM = re.compile(r"[a-z]\.[a-z]\x01")
+
+
+def _mark(m: re.Match[str]) -> str:
+    return _MARKS[1] if "." in m.group() or "…" in m.group() else _MARKS[0]
+
+
 def terms(text: str, stop: frozenset[str], max_ngram: int = 2) -> list[str]:
     """Unigrams and (when max_ngram >= 2) bigrams of adjacent content words, in order.
 
     Bigrams never span punctuation or a sentence end ("the relationship. Republicans" gives no
-    "relationship republicans").
+    "relationship republicans"). Unigrams are the tokens of the whole text, bigrams pairs within
+    the segments between breaks; both come from one tokenising of the text with its breaks marked,
+    which gives the whole text's tokens too unless a period-break cuts an initialism (then the
+    whole text is tokenised again).
     """
+    if max_ngram < 2 or _MARKS[0] in text or _MARKS[1] in text:
+        return _terms_by_segment(text, stop, max_ngram)
+    folded = fold(_BREAK.sub(_mark, text)).lower()
+    marked = _TOKEN_OR_MARK.findall(folded)
+    keep = [len(t) > 1 and t not in stop and t not in _MARKS for t in marked]
+    if _CUT_INITIALISM.search(folded):
+        out = [t for t in tokens(text) if len(t) > 1 and t not in stop]
+    else:
+        out = [t for t, k in zip(marked, keep, strict=True) if k]
+    out += [f"{a} {b}" for a, b, ka, kb in zip(marked, marked[1:], keep, keep[1:], strict=False) if ka and kb]
+    return out
+
+
+def _terms_by_segment(text: str, stop: frozenset[str], max_ngram: int) -> list[str]:
+    """`terms`, the plain way: the whole text's tokens, then each segment's tokens for bigrams."""
     toks = tokens(text)
     out = [t for t in toks if len(t) > 1 and t not in stop]
     if max_ngram >= 2:
@@ -106,19 +136,22 @@ def names(text: str, stop: frozenset[str] = frozenset(ENGLISH_STOP_WORDS), prope
         run.clear()
 
     for i, w in enumerate(words):
-        owner = w.lower().endswith("'s")
+        owner = w.endswith(("'s", "'S"))
         w = w[:-2] if owner else w
-        if _CAP_WORD.fullmatch(w) and not (i == 0 and w.lower() in stop):
+        # a capitalised word starts with A-Z: the cheap test first, the regex only then
+        if "A" <= w[:1] <= "Z" and _CAP_WORD.fullmatch(w) and not (i == 0 and w.lower() in stop):
             if not run:
                 start[0] = i
             run.append(w)
             if owner:
                 close()
-        elif run and w in _NAME_JOIN:
-            run.append(w)
-        else:
-            close()
-    close()
+        elif run:  # closing an empty run finds nothing: most words are not in a name
+            if w in _NAME_JOIN:
+                run.append(w)
+            else:
+                close()
+    if run:
+        close()
     return found
 
 

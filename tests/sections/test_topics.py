@@ -88,6 +88,21 @@ def test_names_are_capitalised_runs_with_titles_and_sentence_openers_cut():
     assert T.names("In April members of his cabinet traveled.") == []
 
 
+_PIECES = st.sampled_from(["U.S.", "u.s.", "e.g.", "A.B.C.", "x.é.", "Mexico", "task", "force", "the", "López",
+                           "Obrador’s", "it's", "don't", "well-known", "2023", " ", " ", ". ", ", ", "; ", " — ",
+                           " - ", "—", "…", "“", "”", "\"", "(", ")", ". Then", ".", "?", "ﬁne", "\u0301", "'s"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=25))
+def test_terms_from_one_marked_pass_equal_the_whole_text_and_segment_tokenising(pieces):
+    # terms() tokenises once with its breaks marked; the plain definition tokenises the whole
+    # text for words and every segment between breaks for phrases: they must agree on any text
+    text = "".join(pieces)
+    stop = T.stop_words()
+    assert T.terms(text, stop, 2) == T._terms_by_segment(text, stop, 2)
+
+
 def _prepared(tmp_path: Path, texts: dict[str, list[str]], **topics) -> pipeline.Prepared:
     rows = []
     for i, (day, text) in enumerate((d, t) for d, ts in texts.items() for t in ts):
@@ -166,6 +181,19 @@ def test_js_divergence_is_zero_for_identical_and_one_for_disjoint_corpora():
     q = np.array([1.0, 1.0, 4.0, 0.5])
     assert M.js_divergence(p, q) == pytest.approx(jensenshannon(p, q, base=2) ** 2)
     assert (M.js_terms(p, q) >= 0).all()
+
+
+def test_split_js_over_used_words_equals_the_dense_sum_over_the_vocabulary():
+    from scipy import sparse
+
+    rng = np.random.default_rng(5)
+    total = rng.poisson(3, 300).astype(float)
+    a = np.minimum(rng.poisson(1, size=(40, 300)) * (rng.random((40, 300)) < 0.2), total)
+    a[0] = 0  # a side with no words
+    a[1] = total  # a rest with no words
+    dense = M.js_terms(a, total - a).sum(axis=1)
+    np.testing.assert_allclose(M.split_js(sparse.csr_matrix(a), total), dense, rtol=1e-12, atol=1e-15)
+    assert M.split_js(sparse.csr_matrix(a[:2]), total) == pytest.approx([0.5, 0.5])
 
 
 def test_random_splits_of_one_pooled_corpus_diverge_little():
