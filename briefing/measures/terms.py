@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 _APOS = str.maketrans({"’": "'", "‘": "'", "`": "'", "–": "-", "—": " "})
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b", re.IGNORECASE)
@@ -73,24 +73,36 @@ def _mark(m: re.Match[str]) -> str:
     return _MARKS[1] if "." in m.group() or "…" in m.group() else _MARKS[0]
 
 
+def _whole_and_marked(text: str, max_ngram: int) -> tuple[list[str], list[str]]:
+    """The tokens of the whole text (its words) and, when phrases are counted, the tokens of the
+    segments between breaks with a one-character mark between segments (pairs never cross one).
+
+    Both come from one tokenising of the text with its breaks marked, which gives the whole
+    text's tokens too unless a period-break cuts an initialism (then the text is tokenised again).
+    """
+    if max_ngram < 2:
+        return tokens(text), []
+    if _MARKS[0] in text or _MARKS[1] in text:
+        marked = []
+        for segment in _BREAK.split(text):
+            marked += [*tokens(segment), _MARKS[0]]
+        return tokens(text), marked
+    folded = fold(_BREAK.sub(_mark, text)).lower()
+    marked = _TOKEN_OR_MARK.findall(folded)
+    whole = tokens(text) if _CUT_INITIALISM.search(folded) else [t for t in marked if t not in _MARKS]
+    return whole, marked
+
+
 def terms(text: str, stop: frozenset[str], max_ngram: int = 2) -> list[str]:
     """Unigrams and (when max_ngram >= 2) bigrams of adjacent content words, in order.
 
     Bigrams never span punctuation or a sentence end ("the relationship. Republicans" gives no
     "relationship republicans"). Unigrams are the tokens of the whole text, bigrams pairs within
-    the segments between breaks; both come from one tokenising of the text with its breaks marked,
-    which gives the whole text's tokens too unless a period-break cuts an initialism (then the
-    whole text is tokenised again).
+    the segments between breaks.
     """
-    if max_ngram < 2 or _MARKS[0] in text or _MARKS[1] in text:
-        return _terms_by_segment(text, stop, max_ngram)
-    folded = fold(_BREAK.sub(_mark, text)).lower()
-    marked = _TOKEN_OR_MARK.findall(folded)
-    keep = [len(t) > 1 and t not in stop and t not in _MARKS for t in marked]
-    if _CUT_INITIALISM.search(folded):
-        out = [t for t in tokens(text) if len(t) > 1 and t not in stop]
-    else:
-        out = [t for t, k in zip(marked, keep, strict=True) if k]
+    whole, marked = _whole_and_marked(text, max_ngram)
+    out = [t for t in whole if len(t) > 1 and t not in stop]
+    keep = [len(t) > 1 and t not in stop for t in marked]  # marks are one character: never kept
     out += [f"{a} {b}" for a, b, ka, kb in zip(marked, marked[1:], keep, keep[1:], strict=False) if ka and kb]
     return out
 
@@ -122,6 +134,14 @@ def names(text: str, stop: frozenset[str] = frozenset(ENGLISH_STOP_WORDS), prope
     start = [0]
 
     def close() -> None:
+        if len(run) == 1:  # the common case, one capitalised word: the steps below, shortened
+            w = run[0]
+            low = w.lower()
+            if (start[0] > 0 and len(w) > 1 and low.rstrip(".") not in _TITLES and low not in _TIME
+                    and low not in stop and (proper or _ACRONYM.fullmatch(w))):
+                found.append(w)
+            run.clear()
+            return
         while run and run[-1] in _NAME_JOIN:
             run.pop()
         cut = max((i + 1 for i, w in enumerate(run) if w.lower().rstrip(".") in _TITLES), default=0)
@@ -160,8 +180,29 @@ def name_key(name: str) -> str:
 
 
 def paragraphs(sentences: pd.DataFrame) -> pd.DataFrame:
-    """One row per (document, paragraph): doc_id, paragraph, period, outlet, text (sentences joined)."""
+    """One row per (document, paragraph): doc_id, paragraph, period, outlet, text (sentences joined).
+
+    The pipeline writes each paragraph's sentences in consecutive rows, so paragraphs are cut
+    where (doc_id, paragraph) changes and joined by slicing one list; a table in another order
+    is grouped.
+    """
     cols = ["doc_id", "paragraph"]
+    if len(sentences) and {"period", "outlet"} <= set(sentences.columns):
+        doc = sentences["doc_id"].to_numpy()
+        par = sentences["paragraph"].to_numpy()
+        starts = np.flatnonzero(np.r_[True, (doc[1:] != doc[:-1]) | (par[1:] != par[:-1])])
+        heads = sentences.iloc[starts]
+        if not heads.duplicated(cols).any():  # every paragraph in one run of rows
+            texts = sentences["text"].tolist()
+            ends = np.r_[starts[1:], len(sentences)]
+            out = heads[cols].reset_index(drop=True)
+            out["text"] = [" ".join(texts[a:b]) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+            period = heads["period"]
+            out["period"] = pd.Categorical(period.astype(str).to_numpy(), ordered=True,
+                                           categories=sentences["period"].cat.categories
+                                           ) if hasattr(sentences["period"], "cat") else period.to_numpy()
+            out["outlet"] = heads["outlet"].to_numpy()
+            return out
     grouped = sentences.groupby(cols, sort=False, observed=True)
     out = grouped["text"].agg(" ".join).reset_index()
     first = grouped[["period", "outlet"]].first().reset_index(drop=True)
@@ -171,15 +212,104 @@ def paragraphs(sentences: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: Texts per batch of `count_matrix`: its arrays hold one batch of tokens at a time.
+_BATCH = 4096
+#: Bigram keys: (first token id + 1) * _PAIR + second token id, above every token id.
+_PAIR = 2**31
+
+
 def count_matrix(texts: Iterable[str], stop: frozenset[str], max_ngram: int = 2
                  ) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Texts x terms counts (CSR) and the term of each column."""
-    vec = CountVectorizer(analyzer=lambda t: terms(t, stop, max_ngram), dtype=np.int64)
-    try:
-        x = vec.fit_transform(texts)
-    except ValueError:  # empty vocabulary
+    """Texts x terms counts (CSR) and the term of each column (alphabetical).
+
+    The matrix scikit-learn's CountVectorizer makes with `terms` as analyzer, entry for entry
+    (each row's entries in the order the corpus first used their terms), counted with arrays:
+    each token becomes an integer once, and words, pairs and their counts are found in numpy,
+    so no string is made for a pair until it is a column.
+    """
+    ids: dict[str, int] = {}
+    content = np.zeros(0, dtype=bool)  # per token id: a content word (kept as a term)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    rows = 0
+    batch: list[str] = []
+    for text in [*texts, None]:
+        if text is not None:
+            batch.append(text)
+            if len(batch) < _BATCH:
+                continue
+        if not batch:
+            break
+        whole_ids, whole_len, marked_ids, marked_len = [], [], [], []
+        for t in batch:
+            whole, marked = _whole_and_marked(t, max_ngram)
+            whole_ids += [ids.setdefault(w, len(ids)) for w in whole]
+            marked_ids += [ids.setdefault(w, len(ids)) for w in marked]
+            whole_len.append(len(whole))
+            marked_len.append(len(marked))
+        new = list(ids)[len(content):]
+        content = np.concatenate([content, np.array([len(w) > 1 and w not in stop for w in new], dtype=bool)])
+        parts.append(_batch_counts(np.array(whole_ids, dtype=np.int64), np.array(whole_len, dtype=np.int64),
+                                   np.array(marked_ids, dtype=np.int64), np.array(marked_len, dtype=np.int64),
+                                   content, rows))
+        rows += len(batch)
+        batch = []
+    if not sum(len(part[0]) for part in parts):  # CountVectorizer: "empty vocabulary"
         return sparse.csr_matrix((0, 0), dtype=np.int64), np.array([], dtype=object)
-    return x.tocsr(), vec.get_feature_names_out().astype(object)
+    row, key, count, rank = (np.concatenate(c) for c in zip(*parts, strict=True))
+    tokens_by_id = np.array(list(ids), dtype=object)
+    keys, where = np.unique(key, return_inverse=True)
+    pair = keys >= _PAIR
+    words = np.empty(len(keys), dtype=object)
+    words[~pair] = tokens_by_id[keys[~pair]]
+    a, b = tokens_by_id[keys[pair] // _PAIR - 1], tokens_by_id[keys[pair] % _PAIR]
+    words[pair] = [f"{x} {y}" for x, y in zip(a, b, strict=True)]
+    # CountVectorizer's layout: each row's entries in the order the corpus first used the terms
+    by_key = np.lexsort((rank, row, where))
+    firsts = by_key[np.r_[True, where[by_key][1:] != where[by_key][:-1]]]
+    used = np.empty(len(keys), dtype=np.int64)
+    used[where[firsts][np.lexsort((rank[firsts], row[firsts]))]] = np.arange(len(keys))
+    order = np.argsort(words, kind="stable")
+    column = np.empty(len(keys), dtype=np.int64)
+    column[order] = np.arange(len(keys))
+    entry = np.lexsort((used[where], row))
+    index_type = np.int32 if len(entry) < 2**31 else np.int64
+    indptr = np.zeros(rows + 1, dtype=index_type)
+    np.cumsum(np.bincount(row, minlength=rows), out=indptr[1:])
+    x = sparse.csr_matrix((count[entry], column[where[entry]].astype(index_type), indptr),
+                          shape=(rows, len(keys)))
+    return x, words[order]
+
+
+def _batch_counts(whole: np.ndarray, whole_len: np.ndarray, marked: np.ndarray, marked_len: np.ndarray,
+                  content: np.ndarray, first_row: int) -> tuple[np.ndarray, ...]:
+    """(row, term key, count, rank) of every distinct term of each text of one batch.
+
+    A text's terms are its content words in order, then its pairs of adjacent content words
+    within a segment; rank is the place of a term's first use in that list.
+    """
+    n = len(whole_len)
+    w_row = np.repeat(np.arange(n), whole_len)
+    keep = content[whole]
+    w_row, w_key = w_row[keep], whole[keep]
+    m_row = np.repeat(np.arange(n), marked_len)
+    ok = content[marked]
+    pair = ok[:-1] & ok[1:] & (m_row[:-1] == m_row[1:])
+    p_row = m_row[:-1][pair]
+    p_key = (marked[:-1][pair] + 1) * _PAIR + marked[1:][pair]
+    row = np.concatenate([w_row, p_row])
+    key = np.concatenate([w_key, p_key])
+    # place in the text's list of terms: words first, then pairs
+    words_in = np.bincount(w_row, minlength=n)
+    pairs_in = np.bincount(p_row, minlength=n)
+    rank = np.concatenate([np.arange(len(w_row)) - np.r_[0, np.cumsum(words_in)][w_row],
+                           np.arange(len(p_row)) - np.r_[0, np.cumsum(pairs_in)][p_row] + words_in[p_row]])
+    if not len(row):
+        return row, key, row, rank
+    order = np.lexsort((rank, key, row))
+    row, key, rank = row[order], key[order], rank[order]
+    start = np.flatnonzero(np.r_[True, (row[1:] != row[:-1]) | (key[1:] != key[:-1])])
+    count = np.diff(np.r_[start, len(row)])
+    return row[start] + first_row, key[start], count, rank[start]
 
 
 def group_sums(x: sparse.csr_matrix, groups: pd.Series, levels: list[str]) -> np.ndarray:

@@ -88,9 +88,10 @@ def test_names_are_capitalised_runs_with_titles_and_sentence_openers_cut():
     assert T.names("In April members of his cabinet traveled.") == []
 
 
-_PIECES = st.sampled_from(["U.S.", "u.s.", "e.g.", "A.B.C.", "x.é.", "Mexico", "task", "force", "the", "López",
-                           "Obrador’s", "it's", "don't", "well-known", "2023", " ", " ", ". ", ", ", "; ", " — ",
-                           " - ", "—", "…", "“", "”", "\"", "(", ")", ". Then", ".", "?", "ﬁne", "\u0301", "'s"])
+_PIECES = st.sampled_from([
+    "U.S.", "u.s.", "e.g.", "A.B.C.", "x.é.", "Mexico", "task", "force", "the", "López", "Obrador’s", "it's",
+    "don't", "well-known", "2023", " ", " ", ". ", ", ", "; ", " — ", " - ", "—", "…", "“", "”", "\"",
+    "(", ")", ". Then", ".", "?", "ﬁne", "\u0301", "'s"])
 
 
 @settings(max_examples=400, deadline=None)
@@ -101,6 +102,40 @@ def test_terms_from_one_marked_pass_equal_the_whole_text_and_segment_tokenising(
     text = "".join(pieces)
     stop = T.stop_words()
     assert T.terms(text, stop, 2) == T._terms_by_segment(text, stop, 2)
+
+
+def test_count_matrix_is_scikit_learns_count_vectorizer_entry_for_entry():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    articles = pd.read_csv(WIKINEWS, dtype=str, keep_default_na=False).head(60)
+    texts = [p for t in articles["text"] for p in t.split("\n") if p.strip()]
+    texts += ["", "the of 2023", "U.S. Then x.y… z", "a\x00b c d", "Task force, task force task force."]
+    stop = T.stop_words()
+    for n in (1, 2):
+        x, vocab = T.count_matrix(texts, stop, n)
+        vec = CountVectorizer(analyzer=lambda t, n=n: T.terms(t, stop, n), dtype=np.int64)
+        want = vec.fit_transform(texts).tocsr()
+        assert list(vocab) == list(vec.get_feature_names_out())
+        assert x.shape == want.shape and x.dtype == want.dtype
+        for part in ("indptr", "indices", "data"):  # the same layout, not only the same numbers
+            np.testing.assert_array_equal(getattr(x, part), getattr(want, part))
+    empty, none = T.count_matrix(["", "the of 2023"], stop)
+    assert empty.shape == (0, 0) and len(none) == 0
+
+
+def test_paragraphs_join_their_sentences_in_table_order_whether_or_not_rows_are_consecutive(seed_result):
+    prepared, _ = seed_result
+    # as the pipeline writes it (each paragraph in consecutive rows: cut), and interleaved (grouped)
+    interleaved = prepared.sentences.sort_values("sentence", key=lambda s: s % 2, kind="stable")
+    for sents in (prepared.sentences, interleaved):
+        got = T.paragraphs(sents)
+        keys = list(dict.fromkeys(zip(sents["doc_id"], sents["paragraph"], strict=True)))
+        assert list(zip(got["doc_id"], got["paragraph"], strict=True)) == keys
+        rows = [(sents["doc_id"] == d) & (sents["paragraph"] == p) for d, p in keys]
+        assert got["text"].tolist() == [" ".join(sents.loc[r, "text"]) for r in rows]
+        first = sents.drop_duplicates(["doc_id", "paragraph"])
+        assert got["period"].astype(str).tolist() == first["period"].astype(str).tolist()
+        assert got["outlet"].tolist() == first["outlet"].tolist()
 
 
 def _prepared(tmp_path: Path, texts: dict[str, list[str]], **topics) -> pipeline.Prepared:
