@@ -13,11 +13,14 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import partial
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from briefing.compute.pool import map_chunks
 
 _APOS = str.maketrans({"’": "'", "‘": "'", "`": "'", "–": "-", "—": " "})
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b", re.IGNORECASE)
@@ -321,16 +324,34 @@ def group_sums(x: sparse.csr_matrix, groups: pd.Series, levels: list[str]) -> np
     return np.asarray((ind @ x).todense())
 
 
-def name_counts(sentences: pd.DataFrame, levels: list[str], stop: frozenset[str]) -> pd.DataFrame:
-    """Names per period: one row per name (display form = the most frequent spelling), counts per level."""
+#: Below this many sentences, names are found in this process (a pool costs more than it saves).
+NAMES_POOL_MIN = 20_000
+
+
+def _sentence_names(texts: list[str], stop: frozenset[str]) -> list[list[str]]:
+    """The names of each sentence (module level, so that a process pool can run it on a chunk)."""
+    return [names(t, stop, proper=True) for t in texts]
+
+
+def name_counts(sentences: pd.DataFrame, levels: list[str], stop: frozenset[str],
+                workers: int | None = None) -> pd.DataFrame:
+    """Names per period: one row per name (display form = the most frequent spelling), counts per level.
+
+    Sentences are read in chunks by a process pool over the idle CPUs (`workers`: how many;
+    None: as `briefing.compute.pool.idle_cpus` says), then counted in sentence order.
+    """
     per: dict[str, Counter] = {lv: Counter() for lv in levels}
     spelling: Counter = Counter()
-    for text, period in zip(sentences["text"], sentences["period"].astype(str), strict=True):
-        if period not in per:
-            continue
-        for n in names(text, stop, proper=True):
-            per[period][name_key(n)] += 1
-            spelling[(name_key(n), n)] += 1
+    period = sentences["period"].astype(str).tolist()
+    texts = sentences["text"].tolist()
+    rows = [i for i, p in enumerate(period) if p in per]
+    found = map_chunks(partial(_sentence_names, stop=stop), [texts[i] for i in rows], workers, NAMES_POOL_MIN)
+    for i, found_here in zip(rows, found, strict=True):
+        counts = per[period[i]]
+        for n in found_here:
+            key = name_key(n)
+            counts[key] += 1
+            spelling[(key, n)] += 1
     display: dict[str, str] = {}
     for (key, form), _ in spelling.most_common():
         display.setdefault(key, form)

@@ -138,6 +138,17 @@ def test_paragraphs_join_their_sentences_in_table_order_whether_or_not_rows_are_
         assert got["outlet"].tolist() == first["outlet"].tolist()
 
 
+def test_names_counted_by_a_process_pool_equal_names_counted_in_process(monkeypatch, seed_result):
+    prepared, _ = seed_result
+    sents = pd.concat([prepared.sentences] * 30, ignore_index=True)  # 600 sentences
+    levels, stop = prepared.period_names, T.stop_words()
+    monkeypatch.setattr(T, "NAMES_POOL_MIN", 100)
+    pd.testing.assert_frame_equal(T.name_counts(sents, levels, stop, workers=2),
+                                  T.name_counts(sents, levels, stop, workers=1))
+    one = T.name_counts(prepared.sentences, levels, stop).set_index("key")
+    assert one.loc["xi jinping", "2023"] == 1 and one.loc["xi jinping", "2022"] == 0
+
+
 def _prepared(tmp_path: Path, texts: dict[str, list[str]], **topics) -> pipeline.Prepared:
     rows = []
     for i, (day, text) in enumerate((d, t) for d, ts in texts.items() for t in ts):
