@@ -18,9 +18,9 @@ from functools import partial
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-from briefing.compute.pool import map_chunks
+from briefing.compute.pool import idle_cpus, map_chunks
 
 _APOS = str.maketrans({"’": "'", "‘": "'", "`": "'", "–": "-", "—": " "})
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b", re.IGNORECASE)
@@ -215,104 +215,62 @@ def paragraphs(sentences: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-#: Texts per batch of `count_matrix`: its arrays hold one batch of tokens at a time.
-_BATCH = 4096
-#: Bigram keys: (first token id + 1) * _PAIR + second token id, above every token id.
-_PAIR = 2**31
+#: Below this many texts, terms are counted in this process (a pool costs more than it saves).
+COUNT_POOL_MIN = 20_000
+#: Chunks per worker: few, as each chunk's vocabulary is merged with the others' afterwards.
+COUNT_CHUNKS_PER_WORKER = 2
 
 
-def count_matrix(texts: Iterable[str], stop: frozenset[str], max_ngram: int = 2
+def _count(texts: list[str], stop: frozenset[str], max_ngram: int) -> tuple[sparse.csr_matrix, np.ndarray]:
+    vec = CountVectorizer(analyzer=partial(terms, stop=stop, max_ngram=max_ngram), dtype=np.int64)
+    try:
+        x = vec.fit_transform(texts)
+    except ValueError:  # empty vocabulary
+        return sparse.csr_matrix((len(texts), 0), dtype=np.int64), np.array([], dtype=object)
+    return x.tocsr(), vec.get_feature_names_out().astype(object)
+
+
+def _count_chunks(chunks: list[list[str]], stop: frozenset[str], max_ngram: int
+                  ) -> list[tuple[sparse.csr_matrix, np.ndarray]]:
+    """Counts of each chunk of texts, each with its own vocabulary (module level: the pool runs it)."""
+    return [_count(chunk, stop, max_ngram) for chunk in chunks]
+
+
+def count_matrix(texts: Iterable[str], stop: frozenset[str], max_ngram: int = 2, workers: int | None = None
                  ) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Texts x terms counts (CSR) and the term of each column (alphabetical).
+    """Texts x terms counts (CSR, indices sorted) and the term of each column (alphabetical).
 
-    The matrix scikit-learn's CountVectorizer makes with `terms` as analyzer, entry for entry
-    (each row's entries in the order the corpus first used their terms), counted with arrays:
-    each token becomes an integer once, and words, pairs and their counts are found in numpy,
-    so no string is made for a pair until it is a column.
+    Counted by scikit-learn's CountVectorizer with `terms` as analyzer, in chunks of texts over
+    the idle CPUs (`workers`; None: as `briefing.compute.pool.idle_cpus` says); the chunks'
+    vocabularies are merged, so the matrix is the same whatever the number of workers.
     """
-    ids: dict[str, int] = {}
-    content = np.zeros(0, dtype=bool)  # per token id: a content word (kept as a term)
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-    rows = 0
-    batch: list[str] = []
-    for text in [*texts, None]:
-        if text is not None:
-            batch.append(text)
-            if len(batch) < _BATCH:
-                continue
-        if not batch:
-            break
-        whole_ids, whole_len, marked_ids, marked_len = [], [], [], []
-        for t in batch:
-            whole, marked = _whole_and_marked(t, max_ngram)
-            whole_ids += [ids.setdefault(w, len(ids)) for w in whole]
-            marked_ids += [ids.setdefault(w, len(ids)) for w in marked]
-            whole_len.append(len(whole))
-            marked_len.append(len(marked))
-        new = list(ids)[len(content):]
-        content = np.concatenate([content, np.array([len(w) > 1 and w not in stop for w in new], dtype=bool)])
-        parts.append(_batch_counts(np.array(whole_ids, dtype=np.int64), np.array(whole_len, dtype=np.int64),
-                                   np.array(marked_ids, dtype=np.int64), np.array(marked_len, dtype=np.int64),
-                                   content, rows))
-        rows += len(batch)
-        batch = []
-    if not sum(len(part[0]) for part in parts):  # CountVectorizer: "empty vocabulary"
+    texts = list(texts)
+    workers = workers or idle_cpus()
+    if len(texts) < COUNT_POOL_MIN or workers < 2:
+        parts = [_count(texts, stop, max_ngram)]
+    else:
+        size = -(-len(texts) // (workers * COUNT_CHUNKS_PER_WORKER))
+        chunks = [texts[k:k + size] for k in range(0, len(texts), size)]
+        parts = map_chunks(partial(_count_chunks, stop=stop, max_ngram=max_ngram), chunks, workers, 2)
+    if len(parts) == 1:
+        x, vocab = parts[0]
+        if not len(vocab):
+            return sparse.csr_matrix((0, 0), dtype=np.int64), vocab
+        x.sort_indices()
+        return x, vocab
+    index: dict[str, int] = {}
+    ids = [np.array([index.setdefault(w, len(index)) for w in v], dtype=np.int64) for _, v in parts]
+    if not index:
         return sparse.csr_matrix((0, 0), dtype=np.int64), np.array([], dtype=object)
-    row, key, count, rank = (np.concatenate(c) for c in zip(*parts, strict=True))
-    tokens_by_id = np.array(list(ids), dtype=object)
-    keys, where = np.unique(key, return_inverse=True)
-    pair = keys >= _PAIR
-    words = np.empty(len(keys), dtype=object)
-    words[~pair] = tokens_by_id[keys[~pair]]
-    a, b = tokens_by_id[keys[pair] // _PAIR - 1], tokens_by_id[keys[pair] % _PAIR]
-    words[pair] = [f"{x} {y}" for x, y in zip(a, b, strict=True)]
-    # CountVectorizer's layout: each row's entries in the order the corpus first used the terms
-    by_key = np.lexsort((rank, row, where))
-    firsts = by_key[np.r_[True, where[by_key][1:] != where[by_key][:-1]]]
-    used = np.empty(len(keys), dtype=np.int64)
-    used[where[firsts][np.lexsort((rank[firsts], row[firsts]))]] = np.arange(len(keys))
+    words = np.array(list(index), dtype=object)
     order = np.argsort(words, kind="stable")
-    column = np.empty(len(keys), dtype=np.int64)
-    column[order] = np.arange(len(keys))
-    entry = np.lexsort((used[where], row))
-    index_type = np.int32 if len(entry) < 2**31 else np.int64
-    indptr = np.zeros(rows + 1, dtype=index_type)
-    np.cumsum(np.bincount(row, minlength=rows), out=indptr[1:])
-    x = sparse.csr_matrix((count[entry], column[where[entry]].astype(index_type), indptr),
-                          shape=(rows, len(keys)))
-    return x, words[order]
-
-
-def _batch_counts(whole: np.ndarray, whole_len: np.ndarray, marked: np.ndarray, marked_len: np.ndarray,
-                  content: np.ndarray, first_row: int) -> tuple[np.ndarray, ...]:
-    """(row, term key, count, rank) of every distinct term of each text of one batch.
-
-    A text's terms are its content words in order, then its pairs of adjacent content words
-    within a segment; rank is the place of a term's first use in that list.
-    """
-    n = len(whole_len)
-    w_row = np.repeat(np.arange(n), whole_len)
-    keep = content[whole]
-    w_row, w_key = w_row[keep], whole[keep]
-    m_row = np.repeat(np.arange(n), marked_len)
-    ok = content[marked]
-    pair = ok[:-1] & ok[1:] & (m_row[:-1] == m_row[1:])
-    p_row = m_row[:-1][pair]
-    p_key = (marked[:-1][pair] + 1) * _PAIR + marked[1:][pair]
-    row = np.concatenate([w_row, p_row])
-    key = np.concatenate([w_key, p_key])
-    # place in the text's list of terms: words first, then pairs
-    words_in = np.bincount(w_row, minlength=n)
-    pairs_in = np.bincount(p_row, minlength=n)
-    rank = np.concatenate([np.arange(len(w_row)) - np.r_[0, np.cumsum(words_in)][w_row],
-                           np.arange(len(p_row)) - np.r_[0, np.cumsum(pairs_in)][p_row] + words_in[p_row]])
-    if not len(row):
-        return row, key, row, rank
-    order = np.lexsort((rank, key, row))
-    row, key, rank = row[order], key[order], rank[order]
-    start = np.flatnonzero(np.r_[True, (row[1:] != row[:-1]) | (key[1:] != key[:-1])])
-    count = np.diff(np.r_[start, len(row)])
-    return row[start] + first_row, key[start], count, rank[start]
+    column = np.empty(len(order), dtype=np.int64)
+    column[order] = np.arange(len(order))
+    blocks = [sparse.csr_matrix((x.data, column[i][x.indices], x.indptr), shape=(x.shape[0], len(words)))
+              for (x, _), i in zip(parts, ids, strict=True)]
+    out = sparse.vstack(blocks, format="csr")
+    out.sort_indices()
+    return out, words[order]
 
 
 def group_sums(x: sparse.csr_matrix, groups: pd.Series, levels: list[str]) -> np.ndarray:
