@@ -61,7 +61,7 @@ def realistic(n: int) -> None:
     base = H.baseline(n)
     where = H.CACHE_DIR
     where.mkdir(parents=True, exist_ok=True)
-    params = H.bench_params(H.corpus(n)).plain()
+    params = {k: v for k, v in H.bench_params(H.corpus(n)).plain().items() if k != "base_dir"}
     path = where / f"params-realistic-{n}.yaml"  # inside the checkout, so the run finds notebooks/
     path.write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
     with tempfile.TemporaryDirectory() as tmp, H.stage("end to end: briefing run, HTML + PDF", n) as st:
