@@ -38,12 +38,20 @@ def main(argv: list[str]) -> int:
         names = [x for x in names if x in {a.removeprefix("bench_") for a in args.names}]
     print(f"benchmarks on {n:,} realistic articles, {time.strftime('%Y-%m-%d %H:%M')}, "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
+    failed = []
     for name in names:
         print(f"\n== bench_{name} ==", flush=True)
-        importlib.import_module(f"benchmarks.bench_{name}").main()
+        try:
+            importlib.import_module(f"benchmarks.bench_{name}").main()
+        except Exception as exc:  # noqa: BLE001 - one failing benchmark must not hide the others' figures
+            failed.append(name)
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            print(f"bench_{name} FAILED: {type(exc).__name__}: {first}", flush=True)
     print("\n== every stage of this run, next to its baselines ==")
     print(harness.summary())
-    return 0
+    if failed:
+        print(f"failed: {', '.join(failed)}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
