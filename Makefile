@@ -12,7 +12,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) -m briefing setup
 	touch $(STAMP)
 
@@ -41,8 +41,10 @@ FUZZ_SCALE ?= 25
 fuzz: $(STAMP)
 	BRIEFING_FUZZ=1 BRIEFING_FUZZ_SCALE=$(FUZZ_SCALE) $(PY) -m pytest tests/test_fuzz.py -p no:cacheprovider
 
+# `make bench SIZE=1k` (quick), 10k (default) or 100k: realistic articles, figures next to baselines.
+SIZE ?= 10k
 bench: $(STAMP)
-	$(PY) -m benchmarks
+	$(PY) -m benchmarks --size $(SIZE)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check briefing tests benchmarks

@@ -1,25 +1,57 @@
-"""`make bench` / `python -m benchmarks`: run every benchmarks/bench_*.py's main() in turn.
+"""`make bench` / `python -m benchmarks [--size 1k|10k|100k] [NAME...]`: every benchmark in turn.
 
-`python -m benchmarks NAME...` runs only those (e.g. `python -m benchmarks pipeline`).
-Set BENCH_ARTICLES to shrink the synthetic corpora for a quick run.
+All of them run on the realistic corpus (benchmarks/realistic.py) of the chosen size (default
+10k; $BENCH_SIZE works too), made once and kept in .benchmarks/. `NAME` picks benchmarks by name
+(`python -m benchmarks --size 1k topics`). The run closes with every stage's seconds and peak
+memory of the process tree next to the baselines timed in the same run.
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib
+import os
 import sys
+import time
 from pathlib import Path
+
+#: The order they run in: the corpus first (its statistics), the whole briefing last.
+ORDER = ["corpus", "sentiment", "framing", "topics", "pipeline"]
 
 
 def main(argv: list[str]) -> int:
-    names = sorted(p.stem for p in Path(__file__).parent.glob("bench_*.py"))
-    if argv:
-        names = [n for n in names if n.removeprefix("bench_") in argv or n in argv]
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default=os.environ.get("BENCH_SIZE", "10k"),
+                        help="articles in the realistic corpus: 1k, 10k (default) or 100k")
+    parser.add_argument("names", nargs="*", help=f"benchmarks to run (default all: {', '.join(ORDER)})")
+    args = parser.parse_args(argv)
+    from benchmarks import harness
+
+    n = harness.parse_size(args.size)
+    os.environ["BENCH_SIZE"] = str(n)
+    found = {p.stem.removeprefix("bench_") for p in Path(__file__).parent.glob("bench_*.py")}
+    names = [x for x in ORDER if x in found] + sorted(found - set(ORDER))
+    if args.names:
+        unknown = [x for x in args.names if x.removeprefix("bench_") not in found]
+        if unknown:
+            parser.error(f"no benchmark named {', '.join(unknown)}; there are {', '.join(names)}")
+        names = [x for x in names if x in {a.removeprefix("bench_") for a in args.names}]
+    print(f"benchmarks on {n:,} realistic articles, {time.strftime('%Y-%m-%d %H:%M')}, "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
+    failed = []
     for name in names:
-        print(f"== {name} ==", flush=True)
-        importlib.import_module(f"benchmarks.{name}").main()
-        print(flush=True)
-    return 0
+        print(f"\n== bench_{name} ==", flush=True)
+        try:
+            importlib.import_module(f"benchmarks.bench_{name}").main()
+        except Exception as exc:  # noqa: BLE001 - one failing benchmark must not hide the others' figures
+            failed.append(name)
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            print(f"bench_{name} FAILED: {type(exc).__name__}: {first}", flush=True)
+    print("\n== every stage of this run, next to its baselines ==")
+    print(harness.summary())
+    if failed:
+        print(f"failed: {', '.join(failed)}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -1,27 +1,20 @@
-"""Framing section speed on a synthetic corpus (default 10,000 articles; BENCH_ARTICLES=1000 for a quick run).
+"""Framing section speed on the realistic corpus (`python -m benchmarks --size 1k framing`).
 
-Prints the section's seconds (preparing the corpus is timed apart: it belongs to the pipeline),
-detection throughput, how many distinct words were stemmed against how many tokens were read,
-and the ratio against a baseline measured in the same process: the same detector stemming
-every token (no vocabulary cache).
+Prints the section's seconds next to the run's VADER baseline (preparing the corpus is timed
+apart: it belongs to the pipeline), detection throughput, how many distinct words were stemmed
+against how many tokens were read, and the ratio against a second baseline measured in the same
+process: the same detector stemming every token (no vocabulary cache).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
-from pathlib import Path
 
-from benchmarks.synthetic import write_corpus
-from briefing.corpus.prepare import prepare
+from benchmarks import harness as H
 from briefing.measures import nltk_data
 from briefing.measures.frames import TOKEN, FrameDetector
 from briefing.measures.lexicon import lexicon_for
-from briefing.params import load, validate
 from briefing.sections.framing.compute import framing_section
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 class _NoCacheDetector(FrameDetector):
@@ -34,20 +27,13 @@ class _NoCacheDetector(FrameDetector):
 
 
 def main() -> None:
-    n = int(os.environ.get("BENCH_ARTICLES", "10000"))
+    n = H.size()
     nltk_data.ensure()
-    default = load(ROOT / "params" / "biden-amlo-2022-vs-2023.yaml")
-    with tempfile.TemporaryDirectory() as tmp:
-        write_corpus(str(Path(tmp) / "corpus.parquet"), n, seed=7)
-        params = validate({**default.plain(), "corpus": "corpus.parquet", "base_dir": tmp})
-        t0 = time.perf_counter()
-        prepared = prepare(params)
-        t_prep = time.perf_counter() - t0
-
+    prepared = H.prepared(n)
+    base = H.baseline(n)
     sents = prepared.sentences
-    t0 = time.perf_counter()
-    result = framing_section(prepared)
-    t_section = time.perf_counter() - t0
+    with H.stage("framing section", n) as st:
+        result = framing_section(prepared)
 
     lexicon = lexicon_for(prepared.params)
     det = FrameDetector(lexicon)
@@ -57,19 +43,20 @@ def main() -> None:
     tokens = sum(len(TOKEN.findall(t)) for t in sents["text"])
 
     sample = sents.iloc[: min(len(sents), 20000)]
-    base = _NoCacheDetector(lexicon)
+    nocache = _NoCacheDetector(lexicon)
     t0 = time.perf_counter()
-    base_hits = base.hits(sample)
+    base_hits = nocache.hits(sample)
     t_base = time.perf_counter() - t0
     t0 = time.perf_counter()
     cached_hits = FrameDetector(lexicon).hits(sample)
     t_cached = time.perf_counter() - t0
     assert base_hits.equals(cached_hits), "the cache must not change what is found"
 
-    print(f"bench_framing: {n:,} synthetic articles, {len(sents):,} sentences, {tokens:,} tokens, "
+    print(f"bench_framing: {n:,} realistic articles, {len(sents):,} sentences, {tokens:,} tokens, "
           f"{len(lexicon.frames)} frames")
-    print(f"  prepare (pipeline, not the section): {t_prep:.2f} s")
-    print(f"  framing_section: {t_section:.2f} s ({len(result.hits):,} cue hits, "
+    print(f"  framing section: {H.against(st.seconds, base)}")
+    print(f"  peak memory:     {H.memory(st.peak, base)}")
+    print(f"  ({len(result.hits):,} cue hits, "
           f"{len(result.comparisons)} frame comparisons, "
           f"{prepared.params.framing.bootstrap_rounds} bootstrap rounds)")
     print(f"  detection alone: {t_detect:.2f} s, {len(sents) / t_detect:,.0f} sentences/s; "

@@ -289,6 +289,19 @@ class Params(_Strict):
         """A path from this params file, relative to the file's directory."""
         return resolve(self.base_dir, path)
 
+    def sentiment_actors(self, options: SentimentOptions | None = None) -> list[Actor]:
+        """The actors the sentiment section follows: all of them, or those `sentiment.actors`
+        names (raising ParamsError for a name that is not among the actors)."""
+        names = (options or self.sentiment).actors
+        if names is None:
+            return list(self.actors)
+        known = {a.name: a for a in self.actors}
+        missing = [n for n in names if n not in known]
+        if missing:
+            raise ParamsError(f"sentiment.actors: {', '.join(map(repr, missing))} not among the actors "
+                              f"({', '.join(known) or 'none'}); use their `name` as listed under actors")
+        return [known[n] for n in names]
+
     def plain(self) -> dict[str, Any]:
         """YAML-safe values (dates as ISO strings), as papermill passes them to notebooks."""
         return self.model_dump(mode="json")

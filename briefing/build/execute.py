@@ -82,7 +82,31 @@ def record_key(executed: Path, key: str) -> None:
     write_atomic(executed, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 
+_REGISTERING = threading.Lock()
+_registered: list[bool] = []
+
+
 def _register_engine() -> None:
+    """Register the warm-kernel engine with papermill (once per process, from any thread)."""
+    with _REGISTERING:
+        if not _registered:
+            _define_engine()
+            _registered.append(True)
+
+
+def _quick_papermill_import() -> None:
+    """papermill imports nbformat, which imports jsonschema, which builds a grammar for the IRI
+    format checker of the optional rfc3987-syntax package at import: 2 s of CPU on the run's
+    critical path, for a format no notebook schema uses. Marking that optional package absent
+    (as on an installation without it) skips only that checker."""
+    import sys
+
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def _define_engine() -> None:
+    _quick_papermill_import()
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
     from papermill.log import logger
@@ -147,7 +171,9 @@ class Worker(threading.Thread):
         # and which then reads as "Kernel died before replying to kernel_info"
         kc = BlockingKernelClient(parent=self.km)
         kc.load_connection_info(self.km.get_connection_info())
-        kc.start_channels()
+        # no heartbeat: on a loaded machine a kernel still starting misses beats and would be taken
+        # for dead; whether the process lives is the manager's to say (see `_alive`)
+        kc.start_channels(hb=False)
         try:
             kc.wait_for_ready(timeout=120)
             reply = kc.execute_interactive(code, store_history=False, timeout=timeout,
@@ -160,6 +186,7 @@ class Worker(threading.Thread):
     def run(self) -> None:
         try:
             self._start_kernel()
+            _register_engine()  # imports papermill here, not on the thread preparing the corpus
         except Exception as exc:  # noqa: BLE001 - reported when a notebook needs the kernel
             self.start_error = exc
         self.ready.set()
@@ -219,7 +246,6 @@ class Executor:
                  env: dict[str, str] | None = None) -> None:
         import logging
 
-        _register_engine()
         logging.getLogger("papermill").setLevel(logging.CRITICAL)  # failures are reported as RunError
         self.tasks: queue.Queue = queue.Queue()
         self.lock = threading.Lock()

@@ -137,25 +137,35 @@ def precompute_measures(prepared: Prepared) -> None:
     cores, before the notebooks start: each notebook then only reads them."""
     from briefing.measures.lexicon import lexicon_for
     from briefing.measures.per_sentence import actor_mentions, frame_hits, vader_scores
-    from briefing.sections.sentiment.compute import selected_actors
 
     params = prepared.params
     vader_scores(prepared)
     frame_hits(prepared, lexicon_for(params))
     actor_mentions(prepared, params.actors)
-    chosen = selected_actors(prepared, params.sentiment)
+    chosen = params.sentiment_actors()
     if [a.name for a in chosen] != [a.name for a in params.actors]:
         actor_mentions(prepared, chosen)
 
 
-def notebook_key(source: Path, parameters: dict, prepared: Prepared) -> str:
+def inputs_digest(params: Params) -> str:
+    """Everything a briefing's notebooks read besides the parameters they are given: the corpus
+    files, the files the params name (rules, lexicons) and the package (code, resources, shipped
+    lexicons). Read without preparing the corpus, so kernels can start at once."""
+    from briefing.corpus.load import files_digest
+
+    named = [params.cleaning.rules, params.framing.lexicon, *params.framing.extra_lexicons]
+    files = [params.resolve(n).read_bytes().hex() for n in named if n]
+    return digest(files_digest(params.corpus_path), files, package_digest())
+
+
+def notebook_key(source: Path, parameters: dict, inputs: str) -> str:
     """What an executed notebook depends on: its source, the parameters it is given (the params
-    without their labels, not where the params file lies), the prepared corpus and the package."""
+    without their labels, not where the params file lies) and the briefing's other inputs."""
     shown = dict(parameters)
     shown.pop("params_file", None)
     if isinstance(shown.get("params"), dict):
         shown["params"] = {k: v for k, v in shown["params"].items() if k not in (*LABELS, "base_dir")}
-    return digest(source.read_bytes(), shown, prepared.key, package_digest())
+    return digest(source.read_bytes(), shown, inputs)
 
 
 def run_briefing(params_path: str | Path, reports_dir: str | Path = "reports",
@@ -198,6 +208,15 @@ def _run_briefing(params_path: str | Path, reports_dir: Path, renderer: str | No
                PREVIOUS_ENV: str((dest / "results").resolve())}
         executor = engine = None
         try:
+            when = datetime.now(UTC)
+            values = {"params_file": str(params_path.resolve()), "params": params.plain(),
+                      "params_label": _label(params_path)}
+            tasks, reused = _plan(notebooks, values, inputs_digest(params), build / "notebooks",
+                                  dest / "notebooks")
+            for name in reused:
+                progress(f"reusing {name}: its inputs are unchanged")
+            if tasks:  # kernels start (and import) while the corpus is prepared
+                executor = Executor(root, min(jobs, len(tasks)), progress, env)
             engine = engine_for(params.engine, chosen_jobs, params.scheduler)
             progress(f"preparing the corpus ({engine.describe()})")
             prepared = prepare(params, source=str(params_path), cache=DocumentCache(cache_root),
@@ -205,14 +224,7 @@ def _run_briefing(params_path: str | Path, reports_dir: Path, renderer: str | No
             precompute_measures(prepared)
             progress(_prepared_line(prepared))
             checkpoint("prepared")
-            when = datetime.now(UTC)
-            values = {"params_file": str(params_path.resolve()), "params": params.plain(),
-                      "params_label": _label(params_path)}
-            tasks, reused = _plan(notebooks, values, prepared, build / "notebooks", dest / "notebooks")
-            for name in reused:
-                progress(f"reusing {name}: its inputs are unchanged")
-            if tasks:
-                executor = Executor(root, min(jobs, len(tasks)), progress, env)
+            if executor is not None:
                 for phase in (False, True):  # sections first, then what reads their results
                     executor.run([t for t, _ in tasks if reads_sections(t.source) == phase],
                                  reports / "_failed" / slug)
@@ -226,7 +238,7 @@ def _run_briefing(params_path: str | Path, reports_dir: Path, renderer: str | No
             outputs = render(executed, build, list(params.outputs), meta, backend, _label(params_path), when)
             from briefing.store.bundle import write_bundle
 
-            bundle = write_bundle(build / "results", build / "briefing-data.zip")
+            bundle = write_bundle(build / "results", build / "briefing-data.zip", dest / "briefing-data.zip")
             write_atomic(build / "params.yaml", yaml.safe_dump(params.plain() | {"base_dir": None},
                                                                sort_keys=False, allow_unicode=True))
             made = manifest(params, params_path, prepared.corpus_hash, backend, when)
@@ -264,7 +276,7 @@ def _prepared_line(prepared: Prepared) -> str:
             f"(documents computed per stage, the rest from the cache: {done})")
 
 
-def _plan(notebooks: list[Path], values: dict, prepared: Prepared, out: Path, previous: Path
+def _plan(notebooks: list[Path], values: dict, inputs: str, out: Path, previous: Path
           ) -> tuple[list[tuple[Task, str]], list[str]]:
     """The notebooks to execute (with their inputs keys), after copying in every executed
     notebook of the previous briefing whose inputs are unchanged."""
@@ -272,7 +284,7 @@ def _plan(notebooks: list[Path], values: dict, prepared: Prepared, out: Path, pr
     tasks, reused = [], []
     for i, nb in enumerate(notebooks, 1):
         given = {k: v for k, v in values.items() if k in declared_parameters(nb)}
-        key = notebook_key(nb, given, prepared)
+        key = notebook_key(nb, given, inputs)
         old = previous / nb.name
         if old.is_file() and stored_key(old) == key:
             shutil.copy2(old, out / nb.name)

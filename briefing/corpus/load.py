@@ -108,6 +108,20 @@ def _files(path: Path) -> list[Path]:
     return files
 
 
+def files_digest(path: str | Path) -> str:
+    """A digest of the corpus files' names and bytes, read without parsing them: whatever could
+    change an article changes it."""
+    path = Path(path)
+    h = hashlib.sha256()
+    for f in _files(path):
+        h.update(str(f.relative_to(path) if f != path else f.name).encode("utf-8", "surrogateescape") + b"\0")
+        with open(f, "rb") as fh:
+            while block := fh.read(1 << 20):
+                h.update(block)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
 def _stable_id(rec: dict) -> str:
     key = f"{rec.get('outlet')}|{rec.get('date')}|{rec.get('title')}|{rec.get('text')}"
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]

@@ -12,14 +12,17 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import os
 import re
+import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from briefing.files import write_atomic
+from briefing.store.fingerprint import code_digest, digest
 from briefing.store.results import RECORD, SCALARS, load, read_record
 
 BUNDLE = "briefing-data.zip"
@@ -67,24 +70,51 @@ def load_results(briefing: str | Path) -> dict[str, Any]:
     return out
 
 
-def write_bundle(results: Path, target: Path) -> Path:
+def bundle_key(results: Path) -> str:
+    """What a bundle holds: the stored results it is made from (their keys) and how it is made."""
+    keys = [(folder.name, (read_record(folder) or {}).get("key")) for folder in _sections(results)]
+    return digest(keys, code_digest(__name__))
+
+
+def write_bundle(results: Path, target: Path, previous: Path | None = None) -> Path:
     """Pack every stored table as CSV (plus each section's numbers, prose and record as JSON)
-    into the zip `target`, written atomically."""
-    buf = io.BytesIO()
-    index = []
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, df in tables(results).items():
-            file = "/".join(_safe(part) for part in name.split("/")) + ".csv"
-            zf.writestr(file, df.to_csv(index=False))
-            columns = "; ".join(map(str, df.columns))
-            index.append({"table": name, "file": file, "rows": len(df), "columns": columns})
-        for folder in _sections(results):
-            for extra in (SCALARS, RECORD):
-                zf.write(folder / extra, f"{folder.name}/{extra}")
-        zf.writestr("tables.csv", pd.DataFrame(index, columns=["table", "file", "rows", "columns"])
-                    .to_csv(index=False))
-        zf.writestr("README.txt", README)
-    write_atomic(target, buf.getvalue())
+    into the zip `target`, written atomically and table by table (a corpus's sentence table
+    can be large). A `previous` bundle made from the same results is reused as it is."""
+    key = bundle_key(results)
+    if previous is not None and previous.is_file():
+        try:
+            with zipfile.ZipFile(previous) as old:
+                same = old.comment.decode("ascii", "replace") == key
+        except (OSError, zipfile.BadZipFile):
+            same = False
+        if same:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(previous, target)
+            return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        index = []
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, df in tables(results).items():
+                file = "/".join(_safe(part) for part in name.split("/")) + ".csv"
+                with zf.open(file, "w", force_zip64=True) as raw, \
+                        io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh:
+                    df.to_csv(fh, index=False)
+                columns = "; ".join(map(str, df.columns))
+                index.append({"table": name, "file": file, "rows": len(df), "columns": columns})
+            for folder in _sections(results):
+                for extra in (SCALARS, RECORD):
+                    zf.write(folder / extra, f"{folder.name}/{extra}")
+            zf.writestr("tables.csv", pd.DataFrame(index, columns=["table", "file", "rows", "columns"])
+                        .to_csv(index=False))
+            zf.writestr("README.txt", README)
+            zf.comment = key.encode("ascii")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return target
 
 

@@ -215,7 +215,8 @@ def test_swap_into_place_replaces_the_previous_briefing_whole(tmp_path):
 
 
 def test_bad_input_found_inside_a_notebook_is_one_named_line_exit_2_not_a_papermill_traceback(tmp_path):
-    from briefing.build.run import Progress, execute
+    from briefing.build.execute import Executor, Task
+    from briefing.build.progress import Progress
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(
@@ -223,8 +224,14 @@ def test_bad_input_found_inside_a_notebook_is_one_named_line_exit_2_not_a_paperm
         "raise CorpusError(\"data/c.jsonl: line 3: field 'title' holds a list ['a']\")")]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, tmp_path / "05_bad.ipynb")
+    (tmp_path / "out").mkdir()
+    executor = Executor(ROOT, 1, Progress(True))
     with pytest.raises(RunError) as info:
-        execute([tmp_path / "05_bad.ipynb"], tmp_path / "out", {}, ROOT, tmp_path / "failed", Progress(True))
+        try:
+            executor.run([Task(tmp_path / "05_bad.ipynb", tmp_path / "out" / "05_bad.ipynb", {}, "1/1")],
+                         tmp_path / "failed")
+        finally:
+            executor.close()
     assert info.value.code == 2
     assert str(info.value) == ("data/c.jsonl: line 3: field 'title' holds a list ['a'] (found by notebook "
                                "05_bad.ipynb; the previous briefing is unchanged)")

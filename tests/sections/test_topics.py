@@ -11,17 +11,19 @@ import pandas as pd
 import pytest
 from conftest import REFERENCE as SHARED_REFERENCE
 from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.spatial.distance import jensenshannon
 
-from benchmarks.synthetic import synthetic_corpus
 from briefing import params as P
 from briefing.corpus import prepare as pipeline
 from briefing.measures import terms as T
 from briefing.measures import topic_model as M
 from briefing.measures.fightin_words import distinctive_terms, log_odds_z
-from briefing.sections.topics.compute import topics_section
+from briefing.sections.topics.compute import _largest_name_count, topics_section
 
 REFERENCE = SHARED_REFERENCE / "fightin_words_cases.json"
+WIKINEWS = ROOT / "data" / "corpus" / "wikinews-2019-2020" / "articles.csv"
 BOILERPLATE = ("click", "newsletter", "squatters")
 
 
@@ -86,6 +88,71 @@ def test_names_are_capitalised_runs_with_titles_and_sentence_openers_cut():
     assert T.names("In April members of his cabinet traveled.") == []
 
 
+_PIECES = st.sampled_from([
+    "U.S.", "u.s.", "e.g.", "A.B.C.", "x.é.", "Mexico", "task", "force", "the", "López", "Obrador’s", "it's",
+    "don't", "well-known", "2023", " ", " ", ". ", ", ", "; ", " — ", " - ", "—", "…", "“", "”", "\"",
+    "(", ")", ". Then", ".", "?", "ﬁne", "\u0301", "'s"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=25))
+def test_terms_from_one_marked_pass_equal_the_whole_text_and_segment_tokenising(pieces):
+    # terms() tokenises once with its breaks marked; the plain definition tokenises the whole
+    # text for words and every segment between breaks for phrases: they must agree on any text
+    text = "".join(pieces)
+    stop = T.stop_words()
+    assert T.terms(text, stop, 2) == T._terms_by_segment(text, stop, 2)
+
+
+def test_terms_counted_in_chunks_by_a_pool_equal_one_count_vectorizer(monkeypatch):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    articles = pd.read_csv(WIKINEWS, dtype=str, keep_default_na=False).head(60)
+    texts = [p for t in articles["text"] for p in t.split("\n") if p.strip()]
+    texts += ["", "the of 2023", "U.S. Then x.y… z", "Task force, task force task force."]
+    stop = T.stop_words()
+    monkeypatch.setattr(T, "COUNT_POOL_MIN", 50)
+    monkeypatch.setattr(T, "COUNT_CHUNKS_PER_WORKER", 3)  # chunks with vocabularies of their own
+    for n in (1, 2):
+        vec = CountVectorizer(analyzer=lambda t, n=n: T.terms(t, stop, n), dtype=np.int64)
+        want = vec.fit_transform(texts).tocsr()
+        want.sort_indices()
+        for workers in (1, 2):
+            x, vocab = T.count_matrix(texts, stop, n, workers=workers)
+            assert list(vocab) == list(vec.get_feature_names_out())
+            assert x.shape == want.shape and x.has_sorted_indices
+            for part in ("indptr", "indices", "data"):
+                np.testing.assert_array_equal(getattr(x, part), getattr(want, part))
+    empty, none = T.count_matrix(["", "the of 2023"], stop)
+    assert empty.shape == (0, 0) and len(none) == 0
+
+
+def test_paragraphs_join_their_sentences_in_table_order_whether_or_not_rows_are_consecutive(seed_result):
+    prepared, _ = seed_result
+    # as the pipeline writes it (each paragraph in consecutive rows: cut), and interleaved (grouped)
+    interleaved = prepared.sentences.sort_values("sentence", key=lambda s: s % 2, kind="stable")
+    for sents in (prepared.sentences, interleaved):
+        got = T.paragraphs(sents)
+        keys = list(dict.fromkeys(zip(sents["doc_id"], sents["paragraph"], strict=True)))
+        assert list(zip(got["doc_id"], got["paragraph"], strict=True)) == keys
+        rows = [(sents["doc_id"] == d) & (sents["paragraph"] == p) for d, p in keys]
+        assert got["text"].tolist() == [" ".join(sents.loc[r, "text"]) for r in rows]
+        first = sents.drop_duplicates(["doc_id", "paragraph"])
+        assert got["period"].astype(str).tolist() == first["period"].astype(str).tolist()
+        assert got["outlet"].tolist() == first["outlet"].tolist()
+
+
+def test_names_counted_by_a_process_pool_equal_names_counted_in_process(monkeypatch, seed_result):
+    prepared, _ = seed_result
+    sents = pd.concat([prepared.sentences] * 30, ignore_index=True)  # 600 sentences
+    levels, stop = prepared.period_names, T.stop_words()
+    monkeypatch.setattr(T, "NAMES_POOL_MIN", 100)
+    pd.testing.assert_frame_equal(T.name_counts(sents, levels, stop, workers=2),
+                                  T.name_counts(sents, levels, stop, workers=1))
+    one = T.name_counts(prepared.sentences, levels, stop).set_index("key")
+    assert one.loc["xi jinping", "2023"] == 1 and one.loc["xi jinping", "2022"] == 0
+
+
 def _prepared(tmp_path: Path, texts: dict[str, list[str]], **topics) -> pipeline.Prepared:
     rows = []
     for i, (day, text) in enumerate((d, t) for d, ts in texts.items() for t in ts):
@@ -117,14 +184,35 @@ def test_new_and_vanished_lists_hold_what_one_period_alone_uses(tmp_path):
     assert res.vanished[pair]["count"].is_monotonic_decreasing
 
 
+_WORDS = st.sampled_from(["San", "Francisco", "Garcia", "U.S.", "Summit", "of", "the", "Americas", "Xi",
+                          "López"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(names=st.lists(st.tuples(st.lists(_WORDS, min_size=1, max_size=5), st.integers(1, 9)), max_size=6),
+       term=st.lists(_WORDS, min_size=1, max_size=2), count=st.integers(1, 9))
+def test_a_term_is_covered_by_a_name_exactly_when_a_scan_of_every_name_says_so(names, term, count):
+    # the indexed lookup of _one_period_only against the plain definition it replaced: the term,
+    # as whole words, inside some one-period name used at least as often as the term
+    table = pd.DataFrame({"name": [" ".join(ws) for ws, _ in names], "n": [c for _, c in names]})
+    text = " ".join(term).lower()
+    scan = any(f" {text} " in f" {name.lower()} " and c >= count
+               for name, c in zip(table["name"], table["n"], strict=True))
+    inside = _largest_name_count(table["name"], table["n"], longest=2)
+    assert (inside.get(text, -1) >= count) == scan
+
+
 # --- topics and divergence -----------------------------------------------------------------------
 
 def test_nmf_topics_are_the_same_under_the_same_seed(tmp_path):
-    corpus = synthetic_corpus(60, seed=3)
+    # 30 real Wikinews articles of each year (CC BY 2.5, data/corpus/wikinews-2019-2020/README.md)
+    articles = pd.read_csv(WIKINEWS, dtype=str, keep_default_na=False)
+    year = articles["date"].str[:4]
+    corpus = pd.concat([articles[year == "2019"].head(30), articles[year == "2020"].head(30)])
     corpus.to_json(tmp_path / "corpus.jsonl", orient="records", lines=True)
     params = P.validate({"title": "t", "corpus": "corpus.jsonl", "base_dir": str(tmp_path),
-                         "periods": [{"name": "2022", "start": "2022-01-01", "end": "2022-12-31"},
-                                     {"name": "2023", "start": "2023-01-01", "end": "2023-12-31"}],
+                         "periods": [{"name": "2019", "start": "2019-01-01", "end": "2019-12-31"},
+                                     {"name": "2020", "start": "2020-01-01", "end": "2020-12-31"}],
                          "topics": {"bootstrap_rounds": 100, "split_rounds": 20}})
     prepared = pipeline.prepare(params)
     one, two = topics_section(prepared), topics_section(prepared)
@@ -143,6 +231,19 @@ def test_js_divergence_is_zero_for_identical_and_one_for_disjoint_corpora():
     q = np.array([1.0, 1.0, 4.0, 0.5])
     assert M.js_divergence(p, q) == pytest.approx(jensenshannon(p, q, base=2) ** 2)
     assert (M.js_terms(p, q) >= 0).all()
+
+
+def test_split_js_over_used_words_equals_the_dense_sum_over_the_vocabulary():
+    from scipy import sparse
+
+    rng = np.random.default_rng(5)
+    total = rng.poisson(3, 300).astype(float)
+    a = np.minimum(rng.poisson(1, size=(40, 300)) * (rng.random((40, 300)) < 0.2), total)
+    a[0] = 0  # a side with no words
+    a[1] = total  # a rest with no words
+    dense = M.js_terms(a, total - a).sum(axis=1)
+    np.testing.assert_allclose(M.split_js(sparse.csr_matrix(a), total), dense, rtol=1e-12, atol=1e-15)
+    assert M.split_js(sparse.csr_matrix(a[:2]), total) == pytest.approx([0.5, 0.5])
 
 
 def test_random_splits_of_one_pooled_corpus_diverge_little():

@@ -91,10 +91,12 @@ def compute_framing(prepared: Prepared, lexicon: Lexicon) -> FramingResult:
     actors = _actor_table(prepared, has, names)
     evidence = _evidence(comp, with_period, periods, top, opts.evidence_sentences)
     primary = _primary_shares(prepared, articles, names)
-    art_quality = article_quality(rule)
+    art_quality = _kept(prepared, "article-quality", [rule.min_share, rule.min_sentences],
+                        lambda: article_quality(rule))
     result = FramingResult(frames=frames, hits=hits, shares=shares, comparisons=comp,
                            rising=rising, falling=falling, one_period=one, actors=actors, evidence=evidence,
-                           quality=lexicon_quality(), prose="", lexicon_version=lexicon.version,
+                           quality=_kept(prepared, "lexicon-quality", [], lexicon_quality), prose="",
+                           lexicon_version=lexicon.version,
                            small_sample=small, level=opts.level, period_names=periods,
                            primary=primary, articles=articles, article_quality=art_quality,
                            article_method=article_method(rule, art_quality))
@@ -217,6 +219,16 @@ def _evidence(comp: pd.DataFrame, hits: pd.DataFrame, periods: list[str], top: i
     return pd.DataFrame(rows, columns=["frame", "name", "period", "doc_id", "sentence", "outlet", "date",
                                        "cues", "markdown"])
 
+
+
+def _kept(prepared: Prepared, name: str, settings: list, compute) -> pd.DataFrame:
+    """A quality table of the shipped lexicon: it depends on the labelled data, the lexicon, the
+    rule and the code, not on the corpus, so it is computed once and kept in the cache."""
+    if prepared.cache is None:
+        return compute()
+    key = digest(name, settings, LABELLED.read_bytes(), ARTICLES.read_bytes(), DEFAULT_LEXICON.read_bytes(),
+                 code_digest(__name__))
+    return prepared.cache.corpus_table(name, key, compute)
 
 
 def article_quality(rule: ArticleRule) -> pd.DataFrame:

@@ -199,15 +199,7 @@ def extremes(sents: pd.DataFrame, names: list[str], n: int = 3) -> pd.DataFrame:
 
 def selected_actors(prepared: Prepared, opts: SentimentOptions) -> list:
     """The params' actors, or only those named in `sentiment.actors`."""
-    if opts.actors is None:
-        return list(prepared.params.actors)
-    known = {a.name: a for a in prepared.params.actors}
-    missing = [n for n in opts.actors if n not in known]
-    if missing:
-        from briefing.errors import ParamsError
-        raise ParamsError(f"sentiment.actors: {', '.join(map(repr, missing))} not among the actors "
-                          f"({', '.join(known) or 'none'}); use their `name` as listed under actors")
-    return [known[n] for n in opts.actors]
+    return prepared.params.sentiment_actors(opts)
 
 
 def sentiment_section(prepared: Prepared, options: SentimentOptions | None = None) -> SentimentResult:
@@ -245,9 +237,9 @@ def compute_sentiment(prepared: Prepared, opts: SentimentOptions) -> SentimentRe
 
 
 def _actor_labels(mentions: pd.DataFrame) -> pd.Series:
-    """'Biden; Mexico' per row, vectorised (for large tables)."""
+    """'Biden; Mexico' per row, vectorised (for large tables), as a columnar string column."""
     out = pd.Series("", index=mentions.index, dtype=object)
     for c in mentions.columns:
         add = mentions[c].to_numpy()
         out[add] = np.where(out[add] == "", c, out[add] + "; " + c)
-    return out
+    return out.astype("str")

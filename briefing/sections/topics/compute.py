@@ -26,8 +26,23 @@ from briefing.store.results import section_result
 
 _ACRONYM = re.compile(r"[A-Z.]{2,8}")
 
-def _inside(term: str, name: str) -> bool:
-    return f" {term} " in f" {name.lower()} "
+
+def _largest_name_count(names: pd.Series, counts: pd.Series, longest: int) -> dict[str, int]:
+    """Each run of up to `longest` words inside a name (lower-cased) -> the largest count of such a name.
+
+    "San Francisco" (12) and "Francisco Garcia" (3) give {"san": 12, "francisco": 12, "garcia": 3,
+    "san francisco": 12, "francisco garcia": 3}: a term is inside a name exactly when it is one of
+    these runs of whole words, so one dictionary lookup replaces a scan of every name.
+    """
+    best: dict[str, int] = {}
+    for name, count in zip(names.astype(str).str.lower(), counts.to_numpy().tolist(), strict=True):
+        words = name.split(" ")
+        for size in range(1, min(longest, len(words)) + 1):
+            for i in range(len(words) - size + 1):
+                run = " ".join(words[i:i + size])
+                if best.get(run, -1) < count:
+                    best[run] = count
+    return best
 
 
 def _one_period_only(dist: pd.DataFrame, names: pd.DataFrame, a: str, b: str, min_count: int,
@@ -43,9 +58,11 @@ def _one_period_only(dist: pd.DataFrame, names: pd.DataFrame, a: str, b: str, mi
         lv_here, lv_there = (b, a) if here == "count_b" else (a, b)
         nm = names[(names[lv_there] == 0) & (names[lv_here] >= min_count)]
         t = dist[(dist[there] == 0) & (dist[here] >= min_count) & ~dist["term"].isin(name_keys)]
-        covered = [any(_inside(term, name) and c_name >= c for name, c_name in zip(nm["name"], nm[lv_here],
-                                                                                     strict=True))
-                   for term, c in zip(t["term"], t[here], strict=True)]
+        terms = t["term"].astype(str)
+        longest = int(terms.str.count(" ").max()) + 1 if len(terms) else 1
+        inside = _largest_name_count(nm["name"], nm[lv_here], longest)
+        covered = [inside.get(term, -1) >= c
+                   for term, c in zip(terms, t[here].to_numpy().tolist(), strict=True)]
         t = t[~np.array(covered, dtype=bool)]
         kind = np.where(t["term"].str.contains(" "), "phrase", "word")
         rows = pd.concat([pd.DataFrame({"item": t["term"], "kind": kind, "count": t[here]}),
