@@ -100,11 +100,24 @@ def find_checkout(*starts: Path) -> Path | None:
     return None
 
 
+def _file_mode() -> int:
+    """The mode a plain `open()` would give a new file (0o666 less the umask), read once."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+FILE_MODE = _file_mode()
+
+
 def write_atomic(path: Path, data: bytes | str) -> Path:
     """Write `data` to `path` through a temporary file in the same folder and one rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file private (0600); a briefing's files are read by a web server,
+        # so they get the mode any other new file would.
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(tmp, path)

@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from briefing.files import FILE_MODE
 from briefing.store.fingerprint import code_digest, digest
 from briefing.store.results import RECORD, SCALARS, load, read_record
 
@@ -93,6 +94,7 @@ def write_bundle(results: Path, target: Path, previous: Path | None = None) -> P
             return target
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.fchmod(fd, FILE_MODE)  # published beside the HTML: readable as any new file is
     os.close(fd)
     try:
         index = []

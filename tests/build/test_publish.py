@@ -54,6 +54,19 @@ def test_site_lists_every_briefing_with_links(project, first_publish):
             assert (site / slug / f).stat().st_size > 1000
 
 
+def test_every_published_file_is_readable_by_the_web_server(project, first_publish):
+    """Atomic writes go through mkstemp (mode 0600); the site must still be world-readable."""
+    from briefing.files import FILE_MODE
+
+    if not FILE_MODE & 0o004:
+        pytest.skip(f"this process's umask hides files from others (mode {FILE_MODE:o})")
+    site = project / "reports" / "site"
+    files = [p for p in site.rglob("*") if p.is_file()]
+    assert any(p.name == "briefing-data.zip" for p in files)
+    private = [str(p.relative_to(site)) for p in files if not p.stat().st_mode & 0o004]
+    assert private == []
+
+
 def test_rerun_with_nothing_changed_renders_nothing(project, first_publish, monkeypatch):
     import briefing.build.run
 
