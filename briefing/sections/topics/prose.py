@@ -33,7 +33,8 @@ def fmt_terms(items: list[str]) -> str:
 
 
 def pct(x: float) -> str:
-    return f"{fmt_number(100 * float(x), 0)} %"
+    """A share as a whole percentage, written as the other sections write it ("14%")."""
+    return f"{fmt_number(100 * float(x), 0)}%"
 
 
 def _terms_sentence(res: TopicsResult, a: str, b: str) -> str:
