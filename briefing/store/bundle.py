@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pandas as pd
 
@@ -77,6 +77,52 @@ def bundle_key(results: Path) -> str:
     return digest(keys, code_digest(__name__))
 
 
+def _arrow_ready(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` with timestamp columns that hold whole days as dates, so Arrow writes 2019-01-01
+    as pandas does, not 2019-01-01 00:00:00.000000."""
+    out = df
+    for col in df.columns:
+        values = df[col]
+        if pd.api.types.is_datetime64_any_dtype(values) and (values.dropna() == values.dropna()
+                                                             .dt.normalize()).all():
+            out = out.copy() if out is df else out
+            out[col] = values.dt.date
+    return out
+
+
+def _arrow_writes(t: Any) -> bool:
+    """Whether Arrow's CSV writer takes a column of type `t` (checked before a byte is written)."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(t):
+        return _arrow_writes(t.value_type)
+    return any(check(t) for check in (pa.types.is_integer, pa.types.is_floating, pa.types.is_boolean,
+                                      pa.types.is_string, pa.types.is_large_string, pa.types.is_date,
+                                      pa.types.is_timestamp, pa.types.is_null, pa.types.is_decimal))
+
+
+def write_csv(df: pd.DataFrame, fh: IO[bytes]) -> None:
+    """`df` as UTF-8 CSV with a header row and no index, into the binary file `fh`.
+
+    Arrow's writer (multithreaded C++) is ten times faster than pandas' on large tables
+    (449,820 sentences: 1.1 s against 10.4 s); a table Arrow cannot write as CSV (a column
+    of lists or mixed objects) goes through pandas. Both read back alike with pd.read_csv."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    try:
+        table = pa.Table.from_pandas(_arrow_ready(df), preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, TypeError):
+        table = None
+    if table is not None and all(_arrow_writes(f.type) for f in table.schema):
+        pacsv.write_csv(table, fh, pacsv.WriteOptions(quoting_style="needed"))
+        return
+    text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+    df.to_csv(text, index=False)
+    text.flush()
+    text.detach()  # the zip entry is closed by its owner, not by this wrapper
+
+
 def write_bundle(results: Path, target: Path, previous: Path | None = None) -> Path:
     """Pack every stored table as CSV (plus each section's numbers, prose and record as JSON)
     into the zip `target`, written atomically and table by table (a corpus's sentence table
@@ -98,12 +144,13 @@ def write_bundle(results: Path, target: Path, previous: Path | None = None) -> P
     os.close(fd)
     try:
         index = []
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        # level 1: a quarter of the default's time for files a sixth larger (10,000 articles:
+        # 1.5 s against 5.8 s for 235 MB of CSV)
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
             for name, df in tables(results).items():
                 file = "/".join(_safe(part) for part in name.split("/")) + ".csv"
-                with zf.open(file, "w", force_zip64=True) as raw, \
-                        io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh:
-                    df.to_csv(fh, index=False)
+                with zf.open(file, "w", force_zip64=True) as raw:
+                    write_csv(df, raw)
                 columns = "; ".join(map(str, df.columns))
                 index.append({"table": name, "file": file, "rows": len(df), "columns": columns})
             for folder in _sections(results):
