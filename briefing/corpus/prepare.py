@@ -9,6 +9,7 @@ a rerun computes only the documents, or the stages, whose inputs changed.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -141,11 +142,14 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
     """
     store = DocumentCache(default_root()) if cache is True else (cache or None)
     engine = engine or engine_for("local", params.jobs)
+    started = time.perf_counter()
     docs = load_corpus(params.corpus_path)
+    if progress is not None:
+        progress(f"read {len(docs):,} articles in {time.perf_counter() - started:.1f}s")
     docs["period"] = assign_periods(docs, params)
     outside = docs[docs["period"].isna()].drop(columns=["text"]).reset_index(drop=True)
     docs = docs[docs["period"].notna()].reset_index(drop=True)
-    docs, copies = _dedup(docs, params, store)
+    docs, copies = _dedup(docs, params, store, progress)
     for i, p in enumerate(params.periods):
         if not (docs["period"] == p.name).any():
             raise ParamsError(
@@ -207,16 +211,26 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
                     engine=engine, progress=progress, computed=computed, copies=copies)
 
 
-def _dedup(docs: pd.DataFrame, params: Params, store: DocumentCache | None
+def _dedup(docs: pd.DataFrame, params: Params, store: DocumentCache | None, progress: Any = None
            ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`set_aside_copies`, its copies table kept in the cache per corpus and dedup settings (the
     similarity search reads every article: once, not once per notebook)."""
     if params.dedup == "keep" or store is None:
         return set_aside_copies(docs, params.dedup, params.dedup_threshold)
+
+    def search() -> pd.DataFrame:
+        # every article against every other: about 17 s for 10,000 on two cores, so say so
+        if progress is not None:
+            progress(f"looking for copies among {len(docs):,} articles (dedup: {params.dedup})")
+        started = time.perf_counter()
+        found = set_aside_copies(docs, params.dedup, params.dedup_threshold)[1]
+        if progress is not None:
+            progress(f"copies: {len(found):,} found in {time.perf_counter() - started:.1f}s")
+        return found
+
     key = digest(corpus_hash(docs), params.dedup, params.dedup_threshold,
                  code_digest("briefing.corpus.dedup"))
-    copies = store.corpus_table("copies", key,
-                                lambda: set_aside_copies(docs, params.dedup, params.dedup_threshold)[1])
+    copies = store.corpus_table("copies", key, search)
     if params.dedup == "drop" and len(copies):
         docs = docs[~docs["id"].astype(str).isin(set(copies["id"].astype(str)))].reset_index(drop=True)
     return docs, copies

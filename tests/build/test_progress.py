@@ -41,11 +41,27 @@ def test_preparing_a_corpus_reports_each_stage_with_counts_and_time(tmp_path):
     prepared = prepare(params, cache=DocumentCache(tmp_path / "cache"), progress=progress)
     vader_scores(prepared)
     text = out.getvalue()
+    assert re.search(r"read 40 articles in \d+\.\ds", text), text
     for stage in ("cleaning", "splitting sentences", "scoring sentiment"):
         assert re.search(rf"{stage}: 40 articles in \d+\.\ds", text), text
     again = io.StringIO()
     prepare(params, cache=DocumentCache(tmp_path / "cache"), progress=Progress(stream=again))
-    assert again.getvalue() == ""  # nothing left to count: everything came from the cache
+    # nothing left to count: everything came from the cache
+    assert re.fullmatch(r"\[ *\d+\.\ds\] read 40 articles in \d+\.\ds\n", again.getvalue())
+
+
+def test_the_search_for_copies_says_when_it_starts_and_what_it_found(tmp_path):
+    rows = [{"id": f"a{i}", "title": f"Article {i}", "outlet": "Outlet", "date": f"202{2 + i % 2}-03-01",
+             "text": "The wire story: Biden met the president and the summit went well, officials said."}
+            for i in range(6)]
+    write_corpus(tmp_path / "corpus", rows)
+    params = params_mod.validate({**base_params("corpus/corpus.jsonl"), "base_dir": str(tmp_path),
+                                  "dedup": "flag"})
+    out = io.StringIO()
+    prepare(params, cache=DocumentCache(tmp_path / "cache"), progress=Progress(stream=out, every=0.0))
+    lines = out.getvalue().splitlines()
+    assert any(line.endswith("looking for copies among 6 articles (dedup: flag)") for line in lines), lines
+    assert any(re.search(r"copies: 5 found in \d+\.\ds$", line) for line in lines), lines
 
 
 def test_a_quiet_progress_prints_nothing_and_a_heartbeat_beats():
