@@ -119,7 +119,10 @@ class DaskEngine:
     def map(self, fn: Stage, chunks: list[pd.DataFrame], done: Done = _nothing) -> list[pd.DataFrame]:
         from distributed import KilledWorker, as_completed
 
-        futures = self.client.map(fn, chunks, pure=False)
+        # the documents go to the workers as data, not inside the task graph (Dask warns about
+        # graphs of tens of MB, and the scheduler would hold every chunk)
+        parts = self.client.scatter(chunks)
+        futures = self.client.map(fn, parts, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
         try:
             for finished in as_completed(futures):
