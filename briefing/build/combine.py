@@ -60,9 +60,12 @@ def cell_options(source: str) -> dict[str, Any]:
 VERBATIM_FILTER = "verbatim.lua"
 #: Pandoc Lua filter both renderers run: the appendix's `details` divs -> <details> / PDF pointers.
 DETAILS_FILTER = "details.lua"
-#: Typst rules for narrow table cells, in both renderers' PDF: ragged right, no hyphen inside a
-#: word (each column is at least as wide as its longest word: present.column_widths).
-TYPST_TABLES = "#show table: set par(justify: false)\n#show table: set text(hyphenate: false)"
+#: Typst rules for tables, in both renderers' PDF: ragged right, no hyphen inside a word in narrow
+#: cells (each column is at least as wide as its longest word: present.column_widths); a caption
+#: above its table sticks to it, so a table that breaks to the next page (figures are breakable)
+#: does not leave its caption alone at the foot of the page before.
+TYPST_TABLES = ("#show table: set par(justify: false)\n#show table: set text(hyphenate: false)\n"
+                "#show figure.caption.where(position: top): it => block(sticky: true, it)")
 #: Figures float to the top or bottom of a page (typst's `placement: auto`) instead of leaving the
 #: rest of a page empty when they do not fit under their text: pandoc's figures are of kind image,
 #: Quarto's of kind "quarto-float-fig".

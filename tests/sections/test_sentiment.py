@@ -245,3 +245,34 @@ def test_the_actor_that_changed_most_is_quoted_with_its_most_influential_sentenc
     for period in ("2022", "2023"):
         assert f"- {period} (mean " in shown and ev.loc[(target, period), "text"].split()[1] in shown
     assert shown.count("\n- ") == 2 and actor_quotes(res, most=0) == ""
+
+
+def test_main_document_tables_read_as_words_with_one_cell_per_interval(tmp_path):
+    from briefing.sections.sentiment.tables import aligned, comparisons_table, periods_table
+
+    docs = [(f"2022-0{1 + i % 9}-10", "A", article(i, POSITIVE)) for i in range(8)]
+    docs += [(f"2023-0{1 + i % 9}-10", "A", article(i, NEGATIVE)) for i in range(8)]
+    res = sentiment_section(make_prepared(tmp_path, docs))
+    periods = periods_table(res)
+    assert "_" not in " ".join(periods.columns) and "ci_low" not in periods.columns
+    row = periods.iloc[1]
+    assert row["period"] == "2023" and row["articles"] == "8"
+    low, high = res.periods.iloc[1][["ci_low", "ci_high"]]
+    assert row["95% interval"] == f"{low:.3f} to {high:.3f}".replace("-", "−")
+    assert row["positive sentences"].endswith("%")
+    comparison = comparisons_table(res).iloc[0]
+    assert (comparison["from"], comparison["to"], comparison["articles"]) == ("2022", "2023", "8 → 8")
+    assert comparison["difference"].startswith("−")  # more negative in 2023, with a true minus
+    assert comparison["at least 5 articles each"] == "yes"
+    assert aligned(periods)["articles"] == "right" and "period" not in aligned(periods)
+
+
+def test_main_document_tables_show_a_dash_where_one_article_allows_no_interval(tmp_path):
+    from briefing.sections.sentiment.tables import comparisons_table, periods_table
+
+    res = sentiment_section(make_prepared(tmp_path, [("2022-03-01", "A", article(1, POSITIVE)),
+                                                     ("2023-03-01", "A", article(2, NEGATIVE))]))
+    assert periods_table(res)["95% interval"].tolist() == ["–", "–"]
+    comparison = comparisons_table(res).iloc[0]
+    assert comparison["95% interval"] == "–" and comparison["p (permutation)"] == "–"
+    assert comparison["at least 5 articles each"] == "no"
