@@ -385,3 +385,15 @@ def test_term_spans_fold_accents_and_ignore_a_term_inside_a_longer_word():
     assert term_span("Talks with López Obrador began.", "lopez obrador") == (11, 24)
     assert term_span("The taskforce met.", "task") is None
     assert term_span("Mexico's border", "mexico") == (0, 6)
+
+
+def test_divergence_table_names_the_unit_split_at_random_and_each_sides_counts(seed_result):
+    from briefing.sections.topics.tables import divergence
+
+    _, res = seed_result
+    table = divergence(res)
+    row, stored = table.iloc[0], res.divergence.iloc[0]
+    unit = "articles" if stored["units"] == "document" else f"{stored['units']}s"
+    assert row[unit] == f"{int(stored['units_a']):,} → {int(stored['units_b']):,}"
+    assert row["words"] == f"{int(stored['words_a']):,} → {int(stored['words_b']):,}"
+    assert not [c for c in table.columns if c.endswith((" a", " b")) or "_" in c]

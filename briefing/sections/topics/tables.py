@@ -83,7 +83,7 @@ def prevalence(res: TopicsResult) -> pd.DataFrame:
     t = res.prevalence.copy()
     for c in ("share", "ci_low", "ci_high"):
         t[c] = 100 * t[c]
-    return t.rename(columns={"share": "share %", "ci_low": "95 % low", "ci_high": "95 % high"})
+    return t.rename(columns={"share": "share %", "ci_low": "95% low", "ci_high": "95% high"})
 
 
 def changes(res: TopicsResult) -> pd.DataFrame:
@@ -92,15 +92,21 @@ def changes(res: TopicsResult) -> pd.DataFrame:
     for c in ("share_a", "share_b", "change", "ci_low", "ci_high"):
         t[c] = 100 * t[c]
     return t.rename(columns={"share_a": "earlier %", "share_b": "later %", "change": "change (points)",
-                             "ci_low": "95 % low", "ci_high": "95 % high"})
+                             "ci_low": "95% low", "ci_high": "95% high"})
 
 
 def divergence(res: TopicsResult) -> pd.DataFrame:
     t = res.divergence.drop(columns=["period_a", "period_b"])
     if res.small:  # a share of random splits reads like a p-value; with so few articles it means nothing
         t = t.drop(columns=["share_splits_above"])
+    # "units a" means nothing to a reader: name the unit split at random, and each side's counts
+    unit = str(t["units"].iloc[0]) if len(t) else "document"
+    label = "articles" if unit == "document" else f"{unit}s"
+    t[label] = [f"{int(x):,} → {int(y):,}" for x, y in zip(t["units_a"], t["units_b"], strict=True)]
+    t["words"] = [f"{int(x):,} → {int(y):,}" for x, y in zip(t["words_a"], t["words_b"], strict=True)]
+    t = t.drop(columns=["units", "units_a", "units_b", "words_a", "words_b"])
     return t.rename(columns={"js": "JS (bits)", "chance_mean": "random splits: mean",
-                             "chance_low": "random splits: 2.5 %", "chance_high": "random splits: 97.5 %",
+                             "chance_low": "random splits: 2.5%", "chance_high": "random splits: 97.5%",
                              "share_splits_above": "share of splits ≥ JS"})
 
 
