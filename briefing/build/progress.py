@@ -71,7 +71,8 @@ class Progress:
 
             yield step
         seconds = time.perf_counter() - started
-        self(f"{what}: {total:,} {unit} in {seconds:.1f}s")
+        units = unit[:-1] if total == 1 and unit.endswith("s") else unit  # "1 article", not "1 articles"
+        self(f"{what}: {total:,} {units} in {seconds:.1f}s")
 
 
 @contextmanager

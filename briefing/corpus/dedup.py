@@ -24,10 +24,11 @@ paragraph cut 0.66-0.90, and with a dateline and a copyright line added 0.86-0.9
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 import numpy as np
@@ -35,6 +36,8 @@ import pandas as pd
 
 SHINGLE_WORDS = 3
 NUM_PERM = 128
+#: datasketch's permutation scheme, fixed so that sketches kept in the cache stay comparable.
+SCHEME = "affine32"
 DEFAULT_THRESHOLD = 0.5
 #: LSH is asked for pairs above this share of the threshold; each is then measured exactly.
 LSH_MARGIN = 0.8
@@ -90,35 +93,56 @@ def _identity(value: int) -> int:
     return value
 
 
-def _candidate_pairs(sets: Sequence[set[int]], threshold: float) -> set[tuple[int, int]]:
+def sketch_table(batch: pd.DataFrame) -> pd.DataFrame:
+    """Per document (columns doc_key, text): what the search for copies needs of it, a pure
+    function of its text kept in the per-document cache so that a rerun sketches only new
+    articles. `folded`: a digest of its folded words (equal for word-for-word copies; "" when it
+    has none); `signature`: its MinHash sketch, NUM_PERM uint64 values as bytes (b"" when empty)."""
+    from datasketch import MinHash
+
+    seeds = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_identity, scheme=SCHEME)
+    folded, signatures = [], []
+    for text in batch["text"].astype(str):
+        w = words(text)
+        joined = " ".join(w)
+        folded.append(hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32] if joined else "")
+        shingle_set = _shingles(w)
+        if shingle_set:
+            m = seeds.copy()
+            m.update_batch(list(shingle_set))
+            signatures.append(np.asarray(m.hashvalues, dtype=np.uint64).tobytes())
+        else:
+            signatures.append(b"")
+    return pd.DataFrame({"doc_key": batch["doc_key"].tolist(), "folded": folded, "signature": signatures})
+
+
+def _candidate_pairs(signatures: Sequence[bytes], threshold: float) -> set[tuple[int, int]]:
     """Index pairs (i < j) whose MinHash sketches collide in the LSH index and whose estimated
     similarity (the share of equal sketch values) is within ESTIMATE_MARGIN of the threshold:
     the estimate's standard error is at most 0.044 with 128 permutations, so a pair at the
     threshold passes with probability > 0.9996, while templated but distinct texts, which
     collide often, are dropped before the exact (slower) measure."""
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import LeanMinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=max(0.05, threshold * LSH_MARGIN), num_perm=NUM_PERM)
-    seeds = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_identity)
-    signatures = np.zeros((len(sets), NUM_PERM), dtype=np.uint64)
+    values = np.zeros((len(signatures), NUM_PERM), dtype=np.uint64)
     found: list[tuple[int, int]] = []
-    for i, s in enumerate(sets):
-        if not s:
+    for i, raw in enumerate(signatures):
+        if not raw:
             continue
-        m = seeds.copy()
-        m.update_batch(list(s))
-        signatures[i] = m.hashvalues
+        values[i] = np.frombuffer(raw, dtype=np.uint64)
+        m = LeanMinHash(seed=1, hashvalues=values[i], scheme=SCHEME)
         found.extend((j, i) for j in lsh.query(m))
         lsh.insert(i, m)
     if not found:
         return set()
     pairs = np.array(found)
-    estimate = (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).mean(axis=1)
+    estimate = (values[pairs[:, 0]] == values[pairs[:, 1]]).mean(axis=1)
     keep = estimate >= threshold - ESTIMATE_MARGIN
     return {(int(a), int(b)) for a, b in pairs[keep]}
 
 
-def _kept(members: list[int], dates: list, ids: list[str], sets: list[set[int]]) -> int:
+def _kept(members: list[int], dates: list, ids: list[str], shingle_set: Callable[[int], set[int]]) -> int:
     """The earliest article of a group; among several of that date, the one most like the rest
     (highest mean similarity to the other members: the wire text, not a trimmed copy), then id."""
     first = min(dates[i] for i in members)
@@ -129,26 +153,41 @@ def _kept(members: list[int], dates: list, ids: list[str], sets: list[set[int]])
     others = sorted(members, key=lambda j: ids[j])[:TYPICALITY_SAMPLE + 1]
 
     def typicality(i: int) -> float:
-        sims = [jaccard(sets[i], sets[j]) for j in others if j != i][:TYPICALITY_SAMPLE]
+        sims = [jaccard(shingle_set(i), shingle_set(j)) for j in others if j != i][:TYPICALITY_SAMPLE]
         return sum(sims) / len(sims)
 
     return min(earliest, key=lambda i: (-round(typicality(i), 9), ids[i]))
 
 
-def find_copies(documents: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
+def find_copies(documents: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
+                sketches: pd.DataFrame | None = None) -> pd.DataFrame:
     """Copies among `documents` (columns id, date, text): one row per copy with the id of the
     article it copies (the earliest of its group), their Jaccard similarity, and whether the
-    two texts are word for word the same. Empty when there are none."""
+    two texts are word for word the same. Empty when there are none.
+
+    `sketches`: the documents' `sketch_table` rows in the same order (from the cache); without
+    them every document is sketched here. Shingle sets are built only for the articles of
+    candidate pairs, so that with cached sketches a rerun reads each text once at most."""
     if not 0 < threshold <= 1:
         raise ValueError(f"dedup threshold {threshold} must be in (0, 1]")
     n = len(documents)
     if n < 2:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in
                              zip(COPY_COLUMNS, ["object", "object", "float64", "bool"], strict=True)})
-    tokens = [words(t) for t in documents["text"].astype(str)]
-    folded = [" ".join(w) for w in tokens]
-    sets = [_shingles(w) for w in tokens]
-    pairs = _candidate_pairs(sets, threshold) if n > 2 else {(0, 1)}
+    texts = documents["text"].astype(str).tolist()
+    if sketches is None:
+        sketches = sketch_table(pd.DataFrame({"doc_key": range(n), "text": texts}))
+    if len(sketches) != n:
+        raise ValueError(f"{len(sketches)} sketches for {n} documents")
+    folded = sketches["folded"].tolist()
+    sets: dict[int, set[int]] = {}
+
+    def shingle_set(i: int) -> set[int]:
+        if i not in sets:
+            sets[i] = shingles(texts[i])
+        return sets[i]
+
+    pairs = _candidate_pairs(sketches["signature"].tolist(), threshold) if n > 2 else {(0, 1)}
     # exact duplicates always pair up, whatever the sketch says
     first_of: dict[str, int] = {}
     for i, f in enumerate(folded):
@@ -165,8 +204,8 @@ def find_copies(documents: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD) -
             i = parent[i]
         return i
 
-    for i, j in pairs:
-        if folded[i] and (folded[i] == folded[j] or jaccard(sets[i], sets[j]) >= threshold):
+    for i, j in sorted(pairs):
+        if folded[i] and (folded[i] == folded[j] or jaccard(shingle_set(i), shingle_set(j)) >= threshold):
             ri, rj = root(i), root(j)
             if ri != rj:
                 parent[max(ri, rj)] = min(ri, rj)
@@ -179,19 +218,19 @@ def find_copies(documents: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD) -
     for members in groups.values():
         if len(members) < 2:
             continue
-        kept = _kept(members, dates, ids, sets)
+        kept = _kept(members, dates, ids, shingle_set)
         for i in sorted(members, key=lambda i: (dates[i], ids[i])):
             if i != kept:
                 same = folded[i] == folded[kept]
-                rows.append({"id": ids[i], "copy_of": ids[kept],
-                             "similarity": 1.0 if same else round(jaccard(sets[i], sets[kept]), 4),
-                             "exact": same})
+                similarity = 1.0 if same else round(jaccard(shingle_set(i), shingle_set(kept)), 4)
+                rows.append({"id": ids[i], "copy_of": ids[kept], "similarity": similarity, "exact": same})
     out = pd.DataFrame(rows, columns=COPY_COLUMNS)
     return out.astype({"similarity": "float64", "exact": "bool"})
 
 
 def set_aside_copies(documents: pd.DataFrame, mode: DedupMode = "drop",
-                     threshold: float = DEFAULT_THRESHOLD) -> tuple[pd.DataFrame, pd.DataFrame]:
+                     threshold: float = DEFAULT_THRESHOLD, sketches: pd.DataFrame | None = None
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The documents a briefing reads, and its copies table (`dedup` in the params).
 
     drop: copies are removed, each group keeping its earliest article; flag: every article is
@@ -204,7 +243,7 @@ def set_aside_copies(documents: pd.DataFrame, mode: DedupMode = "drop",
                "set_aside"]
     if mode == "keep" or documents.empty:
         return documents, pd.DataFrame(columns=columns)
-    found = find_copies(documents, threshold)
+    found = find_copies(documents, threshold, sketches)
     meta = documents.set_index(documents["id"].astype(str))
     copies = found.join(meta[meta_cols], on="id")
     copies = copies.join(meta[["outlet", "title"]].add_prefix("copy_of_"), on="copy_of")

@@ -18,7 +18,7 @@ import pandas as pd
 
 from briefing.compute.engine import Engine, engine_for, map_documents
 from briefing.corpus.clean import Rules, clean_table, load_rules, rules_fingerprint
-from briefing.corpus.dedup import set_aside_copies
+from briefing.corpus.dedup import NUM_PERM, SCHEME, set_aside_copies, sketch_table
 from briefing.corpus.load import corpus_hash, load_corpus
 from briefing.corpus.sentences import abbreviations, sentence_table
 from briefing.errors import ParamsError
@@ -149,7 +149,8 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
     docs["period"] = assign_periods(docs, params)
     outside = docs[docs["period"].isna()].drop(columns=["text"]).reset_index(drop=True)
     docs = docs[docs["period"].notna()].reset_index(drop=True)
-    docs, copies = _dedup(docs, params, store, progress)
+    docs["doc_key"] = [document_key(t, ti) for t, ti in zip(docs["text"], docs["title"], strict=True)]
+    docs, copies = _dedup(docs, params, store, engine, progress)
     for i, p in enumerate(params.periods):
         if not (docs["period"] == p.name).any():
             raise ParamsError(
@@ -157,7 +158,6 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
                 f"fall in this period; widen the dates or add articles to {params.corpus}"
             )
     chash = corpus_hash(docs)
-    docs["doc_key"] = [document_key(t, ti) for t, ti in zip(docs["text"], docs["title"], strict=True)]
     rules = rules_for(params)
     clean_settings, sentence_settings = stage_settings(rules)
     keys = docs["doc_key"].tolist()
@@ -211,19 +211,29 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
                     engine=engine, progress=progress, computed=computed, copies=copies)
 
 
-def _dedup(docs: pd.DataFrame, params: Params, store: DocumentCache | None, progress: Any = None
-           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _dedup(docs: pd.DataFrame, params: Params, store: DocumentCache | None, engine: Engine | None = None,
+           progress: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`set_aside_copies`, its copies table kept in the cache per corpus and dedup settings (the
-    similarity search reads every article: once, not once per notebook)."""
+    similarity search reads every article: once, not once per notebook), and each article's
+    sketch kept per document, so that adding articles sketches only those."""
     if params.dedup == "keep" or store is None:
         return set_aside_copies(docs, params.dedup, params.dedup_threshold)
 
+    def sketch_missing(missing: list[str]) -> pd.DataFrame:
+        batch = docs.drop_duplicates("doc_key").set_index("doc_key").loc[missing, ["text"]].reset_index() \
+            if missing else pd.DataFrame(columns=["doc_key", "text"])
+        return counted(progress, "sketching articles for copies", batch, lambda done: map_documents(
+            sketch_table, batch, engine=engine or engine_for("local", params.jobs), min_rows=500, done=done))
+
     def search() -> pd.DataFrame:
-        # every article against every other: about 17 s for 10,000 on two cores, so say so
         if progress is not None:
             progress(f"looking for copies among {len(docs):,} articles (dedup: {params.dedup})")
         started = time.perf_counter()
-        found = set_aside_copies(docs, params.dedup, params.dedup_threshold)[1]
+        settings = {"num_perm": NUM_PERM, "scheme": SCHEME, "code": code_digest("briefing.corpus.dedup")}
+        sketches = store.stage("sketch", settings).table(docs["doc_key"].tolist(), sketch_missing)
+        sketches = sketches.drop_duplicates("doc_key").set_index("doc_key").loc[docs["doc_key"]]
+        found = set_aside_copies(docs, params.dedup, params.dedup_threshold,
+                                 sketches.reset_index(drop=True))[1]
         if progress is not None:
             progress(f"copies: {len(found):,} found in {time.perf_counter() - started:.1f}s")
         return found

@@ -132,3 +132,54 @@ def test_a_briefing_sets_the_copies_aside_by_default(articles, tmp_path):
     assert len(kept.documents) == len(articles) and kept.copies.empty
     overview = corpus_overview(kept)
     assert overview.copies.empty and overview.copies_by.empty and "cop" not in overview.prose
+
+
+def _wikinews_with_copies() -> pd.DataFrame:
+    """The 293 real Wikinews articles of the example, with three planted copies (one exact,
+    one with a line added, one cut short) dated a day after their originals."""
+    docs = pd.read_csv(ROOT / "data" / "corpus" / "wikinews-2019-2020" / "articles.csv")
+    docs = docs[["id", "date", "outlet", "title", "text"]].copy()
+    docs["date"] = pd.to_datetime(docs["date"])
+    planted = []
+    for k, (i, change) in enumerate([(3, lambda t: t), (40, lambda t: "By a wire reporter.\n\n" + t),
+                                     (120, lambda t: t[: int(len(t) * 0.8)])]):
+        row = docs.iloc[i].to_dict()
+        planted.append({**row, "id": f"copy-{k}", "outlet": "Other outlet", "text": change(row["text"]),
+                        "date": row["date"] + pd.Timedelta(days=1)})
+    return pd.concat([docs, pd.DataFrame(planted)], ignore_index=True)
+
+
+def test_cached_sketches_find_the_same_copies_as_sketching_every_text():
+    from briefing.corpus.dedup import sketch_table
+
+    docs = _wikinews_with_copies()
+    fresh = find_copies(docs)
+    assert sorted(fresh["id"]) == ["copy-0", "copy-1", "copy-2"]
+    sketches = sketch_table(docs.assign(doc_key=range(len(docs))))
+    stored = sketches.sample(frac=1, random_state=0).sort_index()  # as read back from the cache
+    pd.testing.assert_frame_equal(find_copies(docs, sketches=stored.reset_index(drop=True)), fresh)
+
+
+def test_adding_articles_sketches_only_the_new_ones(tmp_path):
+    import io
+    import re
+
+    from briefing.build.progress import Progress
+    from briefing.store.cache import DocumentCache
+
+    docs = _wikinews_with_copies()
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    params = {**base_params("corpus/articles.csv"),
+              "periods": [{"name": "2019", "start": "2019-01-01", "end": "2019-12-31"},
+                          {"name": "2020", "start": "2020-01-01", "end": "2020-12-31"}]}
+    path = write_params(tmp_path, params)
+    cache = DocumentCache(tmp_path / "cache")
+    docs.iloc[:-1].to_csv(folder / "articles.csv", index=False)
+    first = prepare(load(path), cache=cache)
+    assert sorted(first.copies["id"]) == ["copy-0", "copy-1"]
+    docs.to_csv(folder / "articles.csv", index=False)  # the third copy arrives
+    out = io.StringIO()
+    second = prepare(load(path), cache=cache, progress=Progress(stream=out, every=0.0))
+    assert sorted(second.copies["id"]) == ["copy-0", "copy-1", "copy-2"]
+    assert re.search(r"sketching articles for copies: 1 article in", out.getvalue()), out.getvalue()
