@@ -75,7 +75,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate_frames(args: argparse.Namespace) -> int:
-    from briefing.measures.frame_eval import cli_main
+    from briefing.measures.evaluate_frames import cli_main
 
     return cli_main(args.rest)
 
@@ -154,8 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv and not argv[0].startswith("-") else "briefing"
     try:
-        if argv[:1] == ["evaluate-frames"]:  # its own parser (briefing/frame_eval.py)
-            from briefing.measures.frame_eval import cli_main
+        if argv[:1] == ["evaluate-frames"]:  # its own parser (briefing/measures/evaluate_frames.py)
+            from briefing.measures.evaluate_frames import cli_main
 
             return cli_main(argv[1:])
         parser = build_parser()

@@ -46,6 +46,7 @@ from briefing.errors import ParamsError
 from briefing.files import CHECKOUT
 from briefing.measures.actors import fold
 from briefing.measures.article_frames import ANY_CUE, DEFAULT_RULE, NONE, ArticleRule, article_table
+from briefing.measures.frame_eval import load_labelled
 from briefing.measures.frames import TOKEN, FrameDetector
 from briefing.measures.lexicon import Lexicon
 
@@ -94,8 +95,6 @@ class ArticleEvaluation:
 
 def load_articles(path: str | Path) -> pd.DataFrame:
     """Labelled articles: text, frames (list), split, primary_frame ('' when not given) and title."""
-    from briefing.measures.frame_eval import load_labelled
-
     data = load_labelled(path)
     for col in ("primary_frame", "title"):
         data[col] = data[col].fillna("").astype(str).str.strip() if col in data else ""

@@ -22,7 +22,7 @@ from briefing.measures.article_eval import (
     score,
 )
 from briefing.measures.article_frames import NONE, ArticleRule, article_frames, article_table
-from briefing.measures.frame_eval import cli_main
+from briefing.measures.evaluate_frames import cli_main
 from briefing.measures.frames import FrameDetector
 from briefing.measures.lexicon import load_lexicon
 

@@ -14,7 +14,8 @@ from conftest import ROOT
 from briefing.corpus.prepare import prepare
 from briefing.errors import ParamsError
 from briefing.measures import nltk_data
-from briefing.measures.frame_eval import LABELLED, cli_main, evaluate, load_labelled
+from briefing.measures.evaluate_frames import cli_main
+from briefing.measures.frame_eval import LABELLED, evaluate, load_labelled
 from briefing.measures.frames import FrameDetector
 from briefing.measures.lexicon import Lexicon, LexiconError, load_lexicon, parse_frame
 from briefing.measures.stats import bootstrap_ratio_diff, bootstrap_shares, compare_counts
