@@ -120,8 +120,10 @@ class DaskEngine:
         from distributed import KilledWorker, as_completed
 
         # the documents go to the workers as data, not inside the task graph (Dask warns about
-        # graphs of tens of MB, and the scheduler would hold every chunk)
-        parts = self.client.scatter(chunks)
+        # graphs of tens of MB, and the scheduler would hold every chunk). hash=False: a chunk
+        # scattered again by a later stage gets a key of its own, never one that the release of
+        # the earlier stage's futures is dropping ("lost dependencies": dask/distributed#4612)
+        parts = self.client.scatter(chunks, hash=False)
         futures = self.client.map(fn, parts, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
         try:
