@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date
 from pathlib import Path
@@ -12,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from briefing.errors import ParamsError, shown
 from briefing.files import read_yaml
+from briefing.validation import describe_error, merge_branches
 
 
 class _Strict(BaseModel):
@@ -320,67 +320,6 @@ def slug_for(params: Params, source: str | Path | None = None) -> str:
     return re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-") or "briefing"
 
 
-#: The names pydantic gives the branches of a union (`n_topics: int | "auto"`) in an error's
-#: location; they are not fields the user wrote, so the path leaves them out.
-_UNION_BRANCH = re.compile(r"^(?:int|str|float|bool|none|literal\[.*\]|[a-z-]+\[.*\])$", re.S)
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def _field_path(loc: tuple[Any, ...], keep_last: bool = False) -> str:
-    """`periods[0].start` from ("periods", 0, "start"); a key that is not a plain name (as an
-    unknown key can be) is quoted, and cut when long."""
-    out = ""
-    for n, part in enumerate(loc):
-        last = n == len(loc) - 1
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif _UNION_BRANCH.match(str(part)) and not (last and keep_last):
-            continue
-        elif _NAME.match(str(part)) and len(str(part)) <= 40:
-            out += ("." if out else "") + str(part)
-        else:
-            out += f"[{shown(part, 40)}]"
-    return out
-
-
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The pydantic model that owns the mapping at `loc` (for did-you-mean suggestions)."""
-    model: Any = Params
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part) if isinstance(model, type) else None
-        if field is None:
-            return None
-        ann = field.annotation
-        args = getattr(ann, "__args__", ()) or ()
-        candidates = [ann, *args]
-        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
-        if model is None:
-            return None
-    return model if isinstance(model, type) else None
-
-
-def describe_error(err: dict[str, Any]) -> str:
-    """One readable line for one pydantic error: the field first, then what is wrong with it."""
-    loc = tuple(err.get("loc", ()))
-    kind = err.get("type", "")
-    if kind == "extra_forbidden":
-        owner = _model_at(loc[:-1])
-        known = [k for k in (owner.model_fields if owner else {}) if k != "base_dir"]
-        guess = difflib.get_close_matches(str(loc[-1]), known, n=1) if len(str(loc[-1])) < 100 else []
-        hint = f"did you mean {guess[0]!r}?" if guess else f"known fields: {_listed(known)}"
-        return f"{_field_path(loc, keep_last=True)}: unknown field; {hint}"
-    msg = err.get("msg", "invalid value")
-    msg = re.sub(r" or instance of \w+", "", msg.removeprefix("Value error, "))
-    if kind == "missing":
-        return f"{_field_path(loc)}: required field is missing"
-    got = err.get("input")
-    show = "" if isinstance(got, dict | list) or kind.startswith("value_error") else f" (got {shown(got)})"
-    where = _field_path(loc)
-    return f"{where}: {msg}{show}" if where else f"{msg}{show}"
-
-
 #: Problems listed one by one; beyond this many, the closing line gives the count.
 MAX_LISTED = 20
 
@@ -400,37 +339,12 @@ def validate(data: Any, source: str | Path = "<params>") -> Params:
         errors = sorted(exc.errors(), key=lambda e: e.get("type") != "extra_forbidden")
     except RecursionError:
         raise ParamsError(f"{source}: the fields are nested too deeply; write plain fields") from None
-    lines = _merge_branches([f"{source}: {describe_error(e)}" for e in errors])
+    lines = merge_branches([f"{source}: {describe_error(e, Params)}" for e in errors])
     if len(lines) == 1:
         raise ParamsError(lines[0])
     more = len(lines) - MAX_LISTED
     listed = lines[:MAX_LISTED] + ([f"{source}: ... and {more} more"] if more > 0 else [])
     raise ParamsError(f"{source}: {len(lines)} problems; fix them and run again", problems=listed)
-
-
-def _listed(names: list[str], limit: int = 100) -> str:
-    """Names joined by commas, cut (with "...") to about `limit` characters."""
-    out = ""
-    for name in names:
-        if out and len(out) + len(name) > limit:
-            return out + ", ..."
-        out += (", " if out else "") + name
-    return out
-
-
-def _merge_branches(lines: list[str]) -> list[str]:
-    """One line per field: the errors of a union's branches (n_topics: a number, or "auto")
-    become one line saying each way the value could be right."""
-    merged: dict[str, str] = {}
-    for line in lines:
-        head, sep, rest = line.partition(": Input should be ")
-        if sep and head + sep in merged:
-            first, also = merged[head + sep], rest.split(" (got ")[0]
-            merged[head + sep] = (first.replace(" (got ", f", or {also} (got ", 1) if " (got " in first
-                                  else f"{first}, or {also}")
-        else:
-            merged[head + sep if sep else line] = line
-    return list(merged.values())
 
 
 def _kind(value: Any) -> str:
