@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from briefing.errors import ParamsError, shown
 from briefing.files import read_yaml
-from briefing.validation import describe_error, merge_branches
+from briefing.validation import check_files, describe_error, merge_branches
 
 
 class _Strict(BaseModel):
@@ -371,42 +371,6 @@ def load(path: str | Path) -> Params:
     params = params.model_copy(update={"base_dir": str(path.resolve().parent)})
     check_files(params, path)
     return params
-
-
-def _exists(path: Path) -> bool:
-    try:
-        return path.exists()
-    except (OSError, ValueError):  # a name too long for the system, or holding a NUL
-        return False
-
-
-def check_files(params: Params, source: str | Path) -> None:
-    """The files a params file names exist and read as what they should be: the corpus, the
-    cleaning rules file, and the frame lexicons (read here, so that a bad lexicon is reported
-    before any notebook runs)."""
-    corpus = params.corpus_path
-    if params.ingest is not None and not _exists(corpus):  # `briefing ingest` will write it
-        if not _exists(params.resolve(params.ingest.source)):
-            raise ParamsError(
-                f"{source}: ingest.source: {shown(params.ingest.source)} does not exist and neither does "
-                "the corpus; give the export, URL list or folder of pages, relative to the params file")
-    elif not _exists(corpus):
-        raise ParamsError(
-            f"{source}: corpus: {shown(params.corpus)} does not exist; give a folder of .md articles "
-            "or a .csv/.jsonl/.parquet file, relative to the params file"
-        )
-    if params.cleaning.rules and not _exists(params.resolve(params.cleaning.rules)):
-        raise ParamsError(f"{source}: cleaning.rules: {shown(params.cleaning.rules)} does not exist; "
-                          "give a YAML rules file, relative to the params file")
-    for field, name in [("framing.lexicon", params.framing.lexicon),
-                        *((f"framing.extra_lexicons[{i}]", n)
-                          for i, n in enumerate(params.framing.extra_lexicons))]:
-        if name and not _exists(params.resolve(name)):
-            raise ParamsError(f"{source}: {field}: {shown(name)} does not exist; give a lexicon YAML "
-                              "file, relative to the params file")
-    from briefing.measures.lexicon import lexicon_for
-
-    lexicon_for(params)  # raises LexiconError naming the lexicon file and the frame
 
 
 def from_plain(values: dict[str, Any], source: str = "<notebook parameters>") -> Params:

@@ -1,16 +1,20 @@
-"""Pydantic's validation errors as one readable line per field: the path the user wrote
-(`periods[0].start`), what is wrong, the value given, and for an unknown key a did-you-mean.
-`briefing.params` lists these lines, one per problem, when a params file does not validate."""
+"""Checks of a params file beyond its schema (`briefing.params`): pydantic's validation errors
+as one readable line per field (the path the user wrote, `periods[0].start`, what is wrong, the
+value given, and for an unknown key a did-you-mean), and the files the params name."""
 
 from __future__ import annotations
 
 import difflib
 import re
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from briefing.errors import shown
+from briefing.errors import ParamsError, shown
+
+if TYPE_CHECKING:
+    from briefing.params import Params
 
 #: The names pydantic gives the branches of a union (`n_topics: int | "auto"`) in an error's
 #: location; they are not fields the user wrote, so the path leaves them out.
@@ -97,3 +101,39 @@ def merge_branches(lines: list[str]) -> list[str]:
         else:
             merged[head + sep if sep else line] = line
     return list(merged.values())
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long for the system, or holding a NUL
+        return False
+
+
+def check_files(params: Params, source: str | Path) -> None:
+    """The files a params file names exist and read as what they should be: the corpus, the
+    cleaning rules file, and the frame lexicons (read here, so that a bad lexicon is reported
+    before any notebook runs)."""
+    corpus = params.corpus_path
+    if params.ingest is not None and not _exists(corpus):  # `briefing ingest` will write it
+        if not _exists(params.resolve(params.ingest.source)):
+            raise ParamsError(
+                f"{source}: ingest.source: {shown(params.ingest.source)} does not exist and neither does "
+                "the corpus; give the export, URL list or folder of pages, relative to the params file")
+    elif not _exists(corpus):
+        raise ParamsError(
+            f"{source}: corpus: {shown(params.corpus)} does not exist; give a folder of .md articles "
+            "or a .csv/.jsonl/.parquet file, relative to the params file"
+        )
+    if params.cleaning.rules and not _exists(params.resolve(params.cleaning.rules)):
+        raise ParamsError(f"{source}: cleaning.rules: {shown(params.cleaning.rules)} does not exist; "
+                          "give a YAML rules file, relative to the params file")
+    for field, name in [("framing.lexicon", params.framing.lexicon),
+                        *((f"framing.extra_lexicons[{i}]", n)
+                          for i, n in enumerate(params.framing.extra_lexicons))]:
+        if name and not _exists(params.resolve(name)):
+            raise ParamsError(f"{source}: {field}: {shown(name)} does not exist; give a lexicon YAML "
+                              "file, relative to the params file")
+    from briefing.measures.lexicon import lexicon_for
+
+    lexicon_for(params)  # raises LexiconError naming the lexicon file and the frame
