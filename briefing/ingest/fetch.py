@@ -1,4 +1,4 @@
-"""A polite HTTP client with an on-disk page cache.
+"""A polite HTTP client; the pages it fetched are kept on disk by `briefing.ingest.pages`.
 
 Polite: one connection per host at a time, a delay between two requests to the same host
 (or the host's robots.txt Crawl-delay when longer, up to a minute), a timeout, a few retries
@@ -14,16 +14,13 @@ ingest that was interrupted, or is run again, fetches only what it does not have
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -38,14 +35,13 @@ from urllib3.exceptions import (
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from briefing import __version__
-from briefing.files import write_atomic
+from briefing.ingest.pages import Page, PageCache
 
 USER_AGENT = (f"briefing/{__version__} (news coverage research; fetches each page once, "
               "slowly, and respects robots.txt)")
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 RETRY_STATUS = {429, 500, 502, 503, 504}
-ROBOTS_TTL = 24 * 3600
 MAX_CRAWL_DELAY = 60.0
 
 
@@ -62,18 +58,6 @@ class FetchSettings:
     user_agent: str = USER_AGENT
 
 
-@dataclass
-class Page:
-    """A fetched HTML page."""
-
-    url: str            # as asked for
-    final_url: str      # after redirects
-    status: int
-    content_type: str
-    body: bytes
-    from_cache: bool = False
-
-
 class FetchError(Exception):
     """A URL that gave no page; `str()` is the reason, for the ingest report."""
 
@@ -82,49 +66,6 @@ def origin(url: str) -> str:
     """scheme://host[:port] of a URL: the unit of politeness and of robots.txt."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
-
-
-class PageCache:
-    """Fetched pages on disk: <sha256 of the URL>.html with a .json of its metadata."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = Path(folder)
-
-    def _key(self, url: str) -> Path:
-        return self.folder / hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
-
-    def get(self, url: str) -> Page | None:
-        base = self._key(url)
-        try:
-            meta = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
-            body = base.with_suffix(".html").read_bytes()
-        except (OSError, ValueError):
-            return None
-        if meta.get("url") != url or meta.get("bytes") != len(body):
-            return None
-        return Page(url, meta["final_url"], meta["status"], meta["content_type"], body, from_cache=True)
-
-    def put(self, page: Page) -> None:
-        base = self._key(page.url)
-        write_atomic(base.with_suffix(".html"), page.body)  # the body first: the .json marks it whole
-        meta = {k: v for k, v in asdict(page).items() if k not in ("body", "from_cache")}
-        meta["bytes"] = len(page.body)
-        meta["fetched_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        write_atomic(base.with_suffix(".json"), json.dumps(meta, indent=1))
-
-    def get_robots(self, site: str) -> tuple[int, str] | None:
-        path = self._key(f"{site}/robots.txt").with_suffix(".robots.json")
-        try:
-            meta = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if meta.get("site") != site or time.time() - meta.get("at", 0) > ROBOTS_TTL:
-            return None
-        return int(meta["status"]), str(meta["text"])
-
-    def put_robots(self, site: str, status: int, text: str) -> None:
-        path = self._key(f"{site}/robots.txt").with_suffix(".robots.json")
-        write_atomic(path, json.dumps({"site": site, "status": status, "text": text, "at": time.time()}))
 
 
 @dataclass

@@ -25,7 +25,8 @@ from briefing.corpus.dedup import DEFAULT_THRESHOLD, find_copies
 from briefing.errors import CorpusError, ParamsError
 from briefing.ingest import language as lang
 from briefing.ingest.extract import MIN_PROSE_WORDS, Extracted, extract_page, looks_like_html, prose_words
-from briefing.ingest.fetch import Fetcher, FetchSettings, Page, PageCache, fetch_all
+from briefing.ingest.fetch import Fetcher, FetchSettings, fetch_all
+from briefing.ingest.pages import Page, PageCache
 from briefing.ingest.progress import Progress
 from briefing.ingest.report import Entry, Report, recorded_digest
 from briefing.ingest.sources import TABLE_SUFFIXES, Item, Source, read_source

@@ -7,7 +7,8 @@ import time
 import pytest
 from loopback import HUGE_BYTES, closed_port, pages, site_fixture  # noqa: F401 - the fixture `site`
 
-from briefing.ingest.fetch import USER_AGENT, Fetcher, FetchError, FetchSettings, PageCache, fetch_all
+from briefing.ingest.fetch import USER_AGENT, Fetcher, FetchError, FetchSettings, fetch_all
+from briefing.ingest.pages import PageCache
 
 FAST = FetchSettings(delay=0.0, timeout=0.5, retries=1, backoff=0.05, max_bytes=2**20)
 
