@@ -7,14 +7,11 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 
 from briefing.errors import ParamsError, shown
-
-if TYPE_CHECKING:
-    from briefing.params import Params
 
 #: The names pydantic gives the branches of a union (`n_topics: int | "auto"`) in an error's
 #: location; they are not fields the user wrote, so the path leaves them out.
@@ -110,8 +107,9 @@ def _exists(path: Path) -> bool:
         return False
 
 
-def check_files(params: Params, source: str | Path) -> None:
-    """The files a params file names exist and read as what they should be: the corpus, the
+def check_files(params: Any, source: str | Path) -> None:
+    """The files a params file (a `briefing.params.Params`, not imported: it imports this module)
+    names exist and read as what they should be: the corpus, the
     cleaning rules file, and the frame lexicons (read here, so that a bad lexicon is reported
     before any notebook runs)."""
     corpus = params.corpus_path

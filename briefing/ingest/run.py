@@ -10,21 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
-import re
 import sys
 import threading
-from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from briefing.corpus.dedup import DEFAULT_THRESHOLD, find_copies
+from briefing.corpus.dedup import find_copies
 from briefing.errors import CorpusError, ParamsError
-from briefing.ingest import language as lang
-from briefing.ingest.extract import MIN_PROSE_WORDS, Extracted, extract_page, looks_like_html, prose_words
+from briefing.ingest.articles import IngestOptions, Reject, article_from_page, article_from_row
+from briefing.ingest.extract import extract_page
 from briefing.ingest.fetch import Fetcher, FetchSettings, fetch_all
 from briefing.ingest.pages import Page, PageCache
 from briefing.ingest.progress import Progress
@@ -35,139 +29,6 @@ from briefing.ingest.write import Article, assign_ids, write_article
 CACHE_NAME = ".ingest-cache"
 
 
-@dataclass
-class IngestOptions:
-    """How to read the source and what to let in."""
-
-    columns: dict[str, str] = field(default_factory=dict)
-    language: str | None = None       # ISO 639-1: set aside articles in another language
-    force: bool = False               # replace article files whose content differs
-    fetch: FetchSettings = field(default_factory=FetchSettings)
-    cache: Path | None = None         # page cache; default <into>/.ingest-cache
-    jobs: int = 4                     # hosts fetched from at once
-    quiet: bool = False
-    threshold: float = DEFAULT_THRESHOLD
-
-
-class _Reject(Exception):
-    """An input that cannot become an article; the message is the report's reason."""
-
-
-# -- checks of one article ----------------------------------------------------------------------
-def _present(value: Any) -> bool:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return False
-    return not (isinstance(value, str) and not value.strip())
-
-
-def parse_date(value: Any) -> date:
-    """An ISO 8601 date or date-time (a time zone is ignored: the date as published stays)."""
-    if not _present(value):
-        raise _Reject("no date")
-    if isinstance(value, datetime | pd.Timestamp):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
-    except ValueError:
-        pass
-    m = re.match(r"(\d{4}-\d{2}-\d{2})(?:[T ]|$)", text)
-    if m:
-        try:
-            return date.fromisoformat(m.group(1))
-        except ValueError:
-            pass
-    raise _Reject(f"date {text[:40]!r} is not an ISO 8601 date (YYYY-MM-DD)")
-
-
-def check_text(value: Any) -> str:
-    """Article text as given in a table cell, or _Reject saying why it is not usable."""
-    if not _present(value):
-        raise _Reject("empty text")
-    if not isinstance(value, str):
-        kind = {bool: "a true/false value", int: "a number", float: "a number", list: "a list",
-                dict: "an object"}.get(type(value), type(value).__name__)
-        raise _Reject(f"non-text content in the text field ({kind})")
-    controls = sum(1 for c in value if (ord(c) < 32 and c not in "\t\n\r") or c == "\ufffd")
-    if "\x00" in value or controls > max(2, len(value) // 100):
-        raise _Reject("non-text content in the text field (binary data)")
-    if not re.search(r"[^\W\d_]", value):
-        raise _Reject("non-text content in the text field (no words)")
-    return value
-
-
-def _language(text: str, given: Any, options: IngestOptions) -> str | None:
-    detected = lang.detect(text)
-    if options.language and detected and detected != options.language:
-        raise _Reject(f"language {detected}, not {options.language}")
-    return detected or (str(given).strip().lower() if _present(given) else None)
-
-
-def article_from_row(item: Item, options: IngestOptions) -> Article:
-    """A table row that carries its text."""
-    f = item.fields
-    text = check_text(f.get("text"))
-    if looks_like_html(text):
-        page = extract_page(text, str(f["url"]) if _present(f.get("url")) else None)
-        if page is None or prose_words(page.text) < MIN_PROSE_WORDS:
-            raise _Reject("the text field holds a web page with no article in it")
-        return _article_from_page(item, page, options)
-    when = parse_date(f.get("date"))
-    title, outlet = _required(f, "title"), _required(f, "outlet")
-    return Article(title=title, outlet=outlet, date=when, text=text, url=_opt(f.get("url")),
-                   language=_language(text, f.get("language"), options), id=_opt(f.get("id")))
-
-
-def _required(fields: dict, name: str) -> str:
-    if not _present(fields.get(name)):
-        raise _Reject(f"no {name}")
-    return " ".join(str(fields[name]).split())
-
-
-def _opt(value: Any) -> str | None:
-    return " ".join(str(value).split()) if _present(value) else None
-
-
-def _article_from_page(item: Item, page: Extracted, options: IngestOptions,
-                       what: str = "the source's") -> Article:
-    """An extracted page, the item's fields filling in (title, outlet) or backing up (date)."""
-    f = item.fields
-    if prose_words(page.text) < MIN_PROSE_WORDS:
-        raise _Reject("no article text on the page (navigation or lists only)")
-    note = None
-    row_date, row_problem = None, None
-    if _present(f.get("date")):
-        try:
-            row_date = parse_date(f.get("date"))
-        except _Reject as exc:
-            row_problem = str(exc)
-    if page.date:
-        when = date.fromisoformat(page.date)
-        if row_date is not None and abs((row_date - when).days) > 1:
-            note = f"Date from the page's markup; {what} date says {row_date.isoformat()}"
-    elif row_date is not None:
-        when, note = row_date, f"The page gives no date; date from {what} date column"
-    elif page.text_date:
-        when = date.fromisoformat(page.text_date)
-        note = "Date found in the page's visible text (no date in its markup); check it"
-    else:
-        raise _Reject("no date: the page gives none" + (f" and the row's {row_problem}" if row_problem
-                                                         else "" if what == "the saved page's" else
-                                                         " and the row has none"))
-    title = _opt(f.get("title")) or page.title
-    outlet = _opt(f.get("outlet")) or page.outlet
-    if not title:
-        raise _Reject("no title: the page has none and the row gives none")
-    if not outlet:
-        raise _Reject("no outlet: the page names no site and has no URL")
-    language = _language(page.text, f.get("language"), options)
-    return Article(title=title, outlet=outlet, date=when, text=page.text, url=_opt(f.get("url")) or page.url,
-                   language=language, date_note=note, id=_opt(f.get("id")))
-
-
-# -- the run ------------------------------------------------------------------------------------
 def source_digest(path: Path, options: IngestOptions) -> str:
     """A digest of the source's bytes (every page, for a folder) and of what selects from it."""
     h = hashlib.sha256()
@@ -208,7 +69,7 @@ def _articles(src: Source, into: Path, options: IngestOptions, report: Report) -
     for i, item in enumerate(src.items):
         try:
             if item.problem:
-                raise _Reject(item.problem)
+                raise Reject(item.problem)
             if item.has_text:
                 results[i] = article_from_row(item, options)
             elif item.page is not None:
@@ -216,14 +77,14 @@ def _articles(src: Source, into: Path, options: IngestOptions, report: Report) -
             else:
                 url = item.url or ""
                 if url in first_row:
-                    raise _Reject(f"same URL as {first_row[url]}")
+                    raise Reject(f"same URL as {first_row[url]}")
                 first_row[url] = item.where
                 given = str(item.fields.get("language") or "").strip().lower()
                 if options.language and given and given != options.language:
-                    raise _Reject(f"language {given} in the source, not {options.language}")
+                    raise Reject(f"language {given} in the source, not {options.language}")
                 to_fetch[url] = i
                 continue
-        except _Reject as exc:
+        except Reject as exc:
             results[i] = str(exc)
         progress.update(set_aside=isinstance(results[i], str))
     if to_fetch:
@@ -251,22 +112,22 @@ def _from_saved_page(item: Item, options: IngestOptions) -> Article:
     try:
         raw = item.page.read_bytes()
     except OSError as exc:
-        raise _Reject(f"cannot be read ({exc.strerror})") from None
+        raise Reject(f"cannot be read ({exc.strerror})") from None
     page = extract_page(raw)
     if page is None:
-        raise _Reject("no article text on the page")
+        raise Reject("no article text on the page")
     if page.url:
         item.fields.setdefault("url", page.url)
-    return _article_from_page(item, page, options, what="the saved page's")
+    return article_from_page(item, page, options, what="the saved page's")
 
 
 def _from_fetched(item: Item, page: Page, options: IngestOptions) -> Article | str:
     try:
         extracted = extract_page(page.body, page.final_url)
         if extracted is None:
-            raise _Reject("no article text on the page")
-        return _article_from_page(item, extracted, options)
-    except _Reject as exc:
+            raise Reject("no article text on the page")
+        return article_from_page(item, extracted, options)
+    except Reject as exc:
         return str(exc)
     except Exception as exc:  # noqa: BLE001 - a page trafilatura chokes on is one bad input
         return f"extraction failed ({type(exc).__name__})"
