@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from briefing.errors import ParamsError, shown
 from briefing.files import read_yaml
+from briefing.periods import RollingPeriods
 from briefing.validation import check_files, describe_error, merge_branches
 
 
@@ -230,7 +231,11 @@ class Params(_Strict):
     corpus: str = Field(min_length=1)
     #: The articles' authors and licence, when their licence asks for credit (CC BY...).
     credit: Credit | None = None
-    periods: list[Period] = Field(min_length=2)
+    #: Fixed periods (a list of name, start, end), or rolling ones relative to an anchor date
+    #: (a mapping: anchor, unit, last, compare...; see briefing/periods.py), fixed at run start.
+    periods: Annotated[list[Period], Field(min_length=2)] | RollingPeriods
+    #: The rolling spec the periods were resolved from, with its anchor date (set by the loader).
+    rolling: RollingPeriods | None = None
     actors: list[Actor] = Field(default_factory=list)
     outputs: list[Literal["html", "pdf"]] = Field(default_factory=lambda: ["html", "pdf"], min_length=1)
     renderer: Literal["auto", "quarto", "embedded"] = "auto"
@@ -259,6 +264,12 @@ class Params(_Strict):
 
     @model_validator(mode="after")
     def _periods_distinct(self) -> Params:
+        if self.rolling is not None and (self.rolling.anchor_date is None
+                                         or isinstance(self.periods, RollingPeriods)):
+            raise ValueError("rolling: set when rolling periods are resolved; write the rolling spec "
+                             "under periods: instead")
+        if isinstance(self.periods, RollingPeriods):
+            return self._others_distinct()
         names = [p.name for p in self.periods]
         for i, name in enumerate(names):
             if name in names[:i]:
@@ -271,6 +282,9 @@ class Params(_Strict):
                     f"periods: {shown(a.name)} ({a.start}..{a.end}) and {shown(b.name)} ({b.start}..{b.end}) "
                     "overlap; a document must fall in one period only"
                 )
+        return self._others_distinct()
+
+    def _others_distinct(self) -> Params:
         if self.scheduler and self.engine != "dask":
             raise ValueError(f"scheduler {self.scheduler!r} is set but engine is {self.engine!r}; "
                              "set engine: dask to use a Dask scheduler")
@@ -336,7 +350,8 @@ def validate(data: Any, source: str | Path = "<params>") -> Params:
     try:
         return Params.model_validate(data)
     except ValidationError as exc:
-        errors = sorted(exc.errors(), key=lambda e: e.get("type") != "extra_forbidden")
+        errors = sorted(_one_periods_branch(exc.errors(), data.get("periods")),
+                        key=lambda e: e.get("type") != "extra_forbidden")
     except RecursionError:
         raise ParamsError(f"{source}: the fields are nested too deeply; write plain fields") from None
     lines = merge_branches([f"{source}: {describe_error(e, Params)}" for e in errors])
@@ -347,14 +362,28 @@ def validate(data: Any, source: str | Path = "<params>") -> Params:
     raise ParamsError(f"{source}: {len(lines)} problems; fix them and run again", problems=listed)
 
 
+def _one_periods_branch(errors: list[dict], given: Any) -> list[dict]:
+    """Errors of the `periods` union's branch the user meant: a list gives fixed periods, a mapping
+    rolling ones; the other branch's complaint (\"should be a valid list\") would only confuse."""
+    def branch(e: dict) -> str:
+        loc = e.get("loc", ())
+        return str(loc[1]) if len(loc) > 1 and loc[0] == "periods" else ""
+
+    keep = "RollingPeriods" if isinstance(given, dict) else "list[" if isinstance(given, list) else None
+    if keep is None:
+        return errors
+    return [e for e in errors if not branch(e) or keep in branch(e)]
+
+
 def _kind(value: Any) -> str:
     names = {list: "a list", str: "a single text", int: "a number", float: "a number", bool: "true/false"}
     return names.get(type(value), f"a {type(value).__name__}")
 
 
-def load(path: str | Path) -> Params:
+def load(path: str | Path, resolve_rolling: bool = True) -> Params:
     """Read and validate a params file; relative paths in it resolve against its directory, and
-    the files it names (corpus, cleaning rules, lexicons) must exist and be readable."""
+    the files it names (corpus, cleaning rules, lexicons) must exist and be readable. Rolling
+    periods are resolved to dates (unless `resolve_rolling` is false: an ingest needs none)."""
     path = Path(path)
     data = read_yaml(path, ParamsError, "params file (pass a YAML file such as params/<name>.yaml)")
     if isinstance(data, dict) and "base_dir" in data:
@@ -370,7 +399,22 @@ def load(path: str | Path) -> Params:
     params = validate(data, path)
     params = params.model_copy(update={"base_dir": str(path.resolve().parent)})
     check_files(params, path)
-    return params
+    return resolve_periods(params, path) if resolve_rolling else params
+
+
+def resolve_periods(params: Params, source: str | Path = "<params>") -> Params:
+    """`params` with rolling periods fixed to dates (against its corpus and today's date), the
+    title and subtitle stating them; fixed periods are returned as they are."""
+    from briefing import periods as rolling
+
+    spec = params.periods
+    if not isinstance(spec, RollingPeriods):
+        return params
+    dates = rolling.corpus_dates(params, str(source))
+    done = rolling.resolve(spec, dates, params.title, params.subtitle, str(source), params.corpus)
+    fixed = [Period(name=n, start=a, end=b) for n, a, b in done.windows]
+    return params.model_copy(update={"periods": fixed, "rolling": done.spec, "title": done.title,
+                                     "subtitle": done.subtitle})
 
 
 def from_plain(values: dict[str, Any], source: str = "<notebook parameters>") -> Params:

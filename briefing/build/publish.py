@@ -62,6 +62,7 @@ def inputs_key(params: Params, params_path: Path, notebooks: list[Path], rendere
     h = hashlib.sha256()
     h.update(corpus_hash(docs).encode())
     h.update(params_path.read_bytes())
+    h.update(json.dumps(params.plain()["periods"]).encode())  # rolling periods, as resolved
     h.update(f"{__version__}|renderer={renderer or params.renderer}".encode())
     for path in [*notebooks, *_referenced_files(params, root or params_path.resolve().parent.parent)]:
         h.update(str(path.name).encode())

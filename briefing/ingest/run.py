@@ -192,7 +192,7 @@ def ingest_params(params_path: str | Path, **overrides: Any) -> Report:
     """`briefing ingest params/<name>.yaml`: the params' ingest.source into its corpus folder."""
     from briefing.params import load
 
-    params = load(params_path)
+    params = load(params_path, resolve_rolling=False)
     if params.ingest is None:
         raise ParamsError(f"{params_path}: no ingest: block; add ingest: {{source: ...}} naming the "
                           "export, URL list or folder of pages, or run briefing ingest SOURCE --into DIR")
@@ -211,7 +211,7 @@ def ingest_if_stale(params_path: str | Path, quiet: bool = False) -> Report | No
     (or its column mapping or language) changed since the last ingest; None when up to date."""
     from briefing.params import load
 
-    params = load(params_path)
+    params = load(params_path, resolve_rolling=False)
     spec = params.ingest
     if spec is None:
         return None
