@@ -71,7 +71,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     from briefing.build.publish import cli
 
     _ingest_sources(args.params or sorted(Path("params").glob("*.yaml")), args.quiet, keep_going=True)
-    return cli(args.params, args.reports, args.quiet, args.renderer)
+    return cli(args.params, args.reports, args.quiet, args.renderer, args.site_url, args.keep_from)
 
 
 def _cmd_evaluate_frames(args: argparse.Namespace) -> int:
@@ -135,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports", default="reports", help="output root (default: reports)")
     p.add_argument("--renderer", choices=["auto", "quarto", "embedded"], default=None)
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--site-url", default=None, metavar="URL",
+                   help="where the site is served (makes the Atom feed's links absolute)")
+    p.add_argument("--keep-from", default=None, metavar="DIR",
+                   help="a copy of the published site (e.g. its gh-pages checkout) whose editions to "
+                        "keep when reports/site does not exist yet")
     p.set_defaults(func=_cmd_publish)
 
     p = sub.add_parser("evaluate-frames", add_help=False,
