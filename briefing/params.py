@@ -207,7 +207,21 @@ class IngestSource(_Strict):
 
     #: A table (CSV, JSONL, Parquet), a Media Cloud story-list export, a list of URLs (.txt, or
     #: a table with a url column), or a folder of saved .html pages; relative to the params file.
-    source: str = Field(min_length=1)
+    #: Or RSS/Atom feeds and sitemaps: one http(s) address or a list of them, read on every run,
+    #: their new articles added to the corpus folder (see README, "Keeping watch").
+    source: str | list[str] = Field(min_length=1)
+
+    @field_validator("source")
+    @classmethod
+    def _feeds_are_urls(cls, source: str | list[str]) -> str | list[str]:
+        from briefing.ingest.sources import is_http_url
+
+        if isinstance(source, list):
+            bad = [s for s in source if not is_http_url(s)]
+            if bad:
+                raise ValueError(f"{shown(bad[0])} is not an http(s) address; a list names feeds or "
+                                 "sitemaps (one local source is given as a single path)")
+        return source
     #: The source's column for each field, where it is not named so (e.g. {text: body}).
     columns: dict[IngestColumn, str] = Field(default_factory=dict)
     #: Set aside articles in another language than this ISO 639-1 code (e.g. "en").

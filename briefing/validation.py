@@ -122,7 +122,9 @@ def check_files(params: Any, source: str | Path) -> None:
     before any notebook runs)."""
     corpus = params.corpus_path
     if params.ingest is not None and not _exists(corpus):  # `briefing ingest` will write it
-        if not _exists(params.resolve(params.ingest.source)):
+        feeds = isinstance(params.ingest.source, list) or params.ingest.source.startswith(("http://",
+                                                                                            "https://"))
+        if not feeds and not _exists(params.resolve(params.ingest.source)):  # feeds: read over HTTP
             raise ParamsError(
                 f"{source}: ingest.source: {shown(params.ingest.source)} does not exist and neither does "
                 "the corpus; give the export, URL list or folder of pages, relative to the params file")
