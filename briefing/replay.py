@@ -191,8 +191,19 @@ def step_ends(first: date, steps: int, unit: str) -> list[date]:
     return out
 
 
+def _forget(corpus: Path) -> None:
+    """Empty a corpus folder that feeds filled (it holds their record of links seen), so the
+    replay starts from the first month; a folder without that record is never touched."""
+    import shutil
+
+    from briefing.ingest.watch import SEEN_NAME
+
+    if (corpus / SEEN_NAME).is_file():
+        shutil.rmtree(corpus)
+
+
 def replay(params_path: Path, articles: Path, first: date, steps: int, unit: str, reports: Path,
-           quiet: bool = False) -> int:
+           quiet: bool = False, fresh: bool = False) -> int:
     """Serve `articles` on the port the params' feed names and, for each step, let time pass,
     ingest the new articles, run and publish an edition. Returns the number of failed steps."""
     from briefing.build.publish import publish, summary
@@ -201,6 +212,8 @@ def replay(params_path: Path, articles: Path, first: date, steps: int, unit: str
     from briefing.params import load
 
     params = load(params_path, resolve_rolling=False)
+    if fresh:
+        _forget(params.corpus_path)
     source = params.ingest.source if params.ingest else None
     feed = source if isinstance(source, str) else (source or [None])[0]
     if not feed or urlsplit(feed).hostname != "127.0.0.1":
@@ -230,12 +243,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--unit", choices=["month", "week"], default="month")
     p.add_argument("--reports", type=Path, default=Path("reports"))
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--fresh", action="store_true",
+                   help="start from an empty corpus (published editions stay as they are)")
     args = p.parse_args(argv)
     from briefing.errors import BriefingError, inert
 
     try:
         return 1 if replay(args.params, args.articles, date.fromisoformat(args.first), args.steps,
-                           args.unit, args.reports, args.quiet) else 0
+                           args.unit, args.reports, args.quiet, args.fresh) else 0
     except BriefingError as exc:
         for line in exc.lines():
             print(inert(f"briefing replay: error: {line}"), file=sys.stderr)

@@ -112,3 +112,9 @@ def test_a_hand_written_rolling_field_is_refused(tmp_path):
     data["rolling"] = {"unit": "day"}
     with pytest.raises(ParamsError, match="rolling: set when rolling periods are resolved"):
         params_mod.load(write_params(tmp_path, data))
+
+
+def test_the_rolling_examples_are_valid(root):
+    for path in sorted((root / "params" / "watch").glob("*.yaml")):
+        p = params_mod.load(path, resolve_rolling=False)
+        assert isinstance(p.periods, RollingPeriods) and p.ingest is not None

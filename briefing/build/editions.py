@@ -28,9 +28,9 @@ from briefing.files import write_atomic
 EDITION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: The files of an edition that never change once published.
 FROZEN = ("briefing.html", "briefing.pdf", "briefing-data.zip", "manifest.json")
-#: Frames' shares kept per edition (the largest, in its latest period): enough that a frame
-#: large in a later edition has its share in the earlier ones too.
-TOP_FRAMES = 12
+#: Frames' shares kept per edition (in its latest period): all of them in practice, so that a
+#: frame large in a later edition has its share in the earlier ones too.
+TOP_FRAMES = 60
 
 
 def editions(folder: Path | None) -> list[str]:

@@ -111,7 +111,7 @@ def _briefing_block(slug: str, m: dict, failed: bool, editions: list[dict]) -> s
     if finding:
         parts.append(f'<p class="finding"><strong>First key finding:</strong> {esc(finding)}</p>')
     if len(editions) >= 2:
-        parts.append(f'<img class="trend" src="{esc(slug)}/{TREND_NAME}" width="720" height="200" '
+        parts.append(f'<img class="trend" src="{esc(slug)}/{TREND_NAME}" width="900" height="240" '
                      f'alt="Headline measures of {esc(str(m.get("title", slug)))} across its '
                      f'{len(editions)} editions">')
     parts.append(f"<p>Read: {' · '.join(links)}</p>{credit_html(m.get('credit'))}</div>")
@@ -152,7 +152,7 @@ def editions_html(slug: str, rows: list[dict]) -> str:
         lines.append(f'<tr><td><a href="{esc(d)}/briefing.html">{esc(d)}</a></td>'
                      f"<td>{esc(date_range(m))}</td><td>{periods}</td><td>{tone}</td><td>{div}</td>"
                      f"<td>{esc(h.get('finding') or '')}</td></tr>")
-    chart = (f'<img class="trend" src="{TREND_NAME}" width="720" height="200" alt="Headline measures '
+    chart = (f'<img class="trend" src="{TREND_NAME}" width="900" height="240" alt="Headline measures '
              "across editions\">" if len(rows) >= 2 else "")
     body = f"""<p><a href="../index.html">All briefings</a> · <a href="../{FEED_NAME}">Atom feed</a></p>
 <h1>{esc(title)}</h1>
@@ -180,8 +180,8 @@ def trend_svg(rows: list[dict], path: Path) -> Path:
     heads = [r.get("headline") or {} for r in rows]
     x = list(range(len(rows)))
     labels = [_short_date(r["edition"]) for r in rows]
-    step = max(1, -(-len(rows) // 6))  # at most about six labels
-    fig, axes = plt.subplots(1, 3, figsize=(7.2, 2.0), dpi=100, layout="constrained")
+    step = max(1, -(-len(rows) // 4))  # at most four labels a panel
+    fig, axes = plt.subplots(1, 3, figsize=(9.0, 2.4), dpi=100, layout="constrained")
 
     def panel(ax, title: str) -> None:
         ax.set_title(title, fontsize=8, loc="left")
@@ -263,9 +263,9 @@ def atom_feed(editions: dict[str, list[dict]], site_url: str | None = None) -> s
 
 
 def _short_date(iso: str) -> str:
-    """"31 Mar 19" from 2019-03-31."""
+    """"31 Mar" from 2019-03-31 (the year on a second line)."""
     d = datetime.fromisoformat(iso)
-    return f"{d.day} {d.strftime('%b')} {d.strftime('%y')}"
+    return f"{d.day} {d.strftime('%b')}\n{d.year}"
 
 
 def _stamp(iso: str) -> str:
