@@ -104,7 +104,7 @@ def _nav(date: str, title: str, previous: str | None, prefix: str, here: str | N
     else:
         parts.append("first edition")
     parts.append(f'<a href="{here or ""}next.html">next edition →</a>')
-    parts.append(f'<a href="{prefix}index.html">all editions of “{esc(title)}”</a>')
+    parts.append(f'<a href="{prefix}index.html">all editions</a>')
     style = ("font: 14px/1.4 system-ui, sans-serif; background: #eef3f8; border-bottom: 1px solid #c8d4e0;"
              " padding: .5em 1em; margin: 0 0 1em 0;")
     return f'<nav class="editions" style="{style}">{" · ".join(parts)}</nav>'
