@@ -90,13 +90,14 @@ def _manifest(folder: Path) -> dict:
 
 def publish(params_paths: list[Path], reports_dir: Path = Path("reports"), quiet: bool = False,
             renderer: str | None = None, site_url: str | None = None,
-            keep_from: Path | None = None) -> list[Outcome]:
+            keep_from: Path | None = None, ingest_failed: dict[Path, str] | None = None) -> list[Outcome]:
     """Render what changed and swap in a new site; returns one Outcome per params file.
 
     A briefing with rolling periods gets a dated edition per anchor date (briefing/build/
     editions.py); the editions already published are carried over unchanged, from the current
     site or, when there is none yet, from `keep_from` (a copy of the published site, such as a
-    checkout of its gh-pages branch). `site_url` makes the Atom feed's links absolute."""
+    checkout of its gh-pages branch). `site_url` makes the Atom feed's links absolute.
+    `ingest_failed`: params files whose ingest failed (why): they publish nothing new."""
     from briefing.build.run import notebook_paths, project_root, run_briefing
 
     reports_dir.mkdir(parents=True, exist_ok=True)
@@ -112,6 +113,10 @@ def publish(params_paths: list[Path], reports_dir: Path = Path("reports"), quiet
             for path in params_paths:
                 slug = _previous_slug(previous, path)  # until the params file loads and says otherwise
                 try:
+                    why = (ingest_failed or {}).get(Path(path))
+                    if why is not None:
+                        slug = slug_for(load(path, resolve_rolling=False), path)
+                        raise BriefingError(f"the ingest failed, so nothing new is published: {why}")
                     params = load(path)
                     slug = slug_for(params, path)
                     root = project_root(path)
@@ -249,7 +254,7 @@ def summary(outcomes: list[Outcome]) -> str:
 
 
 def cli(params: list[str], reports: str, quiet: bool, renderer: str | None, site_url: str | None = None,
-        keep_from: str | None = None) -> int:
+        keep_from: str | None = None, ingest_failed: dict[Path, str] | None = None) -> int:
     paths = [Path(p) for p in params] or sorted(Path("params").glob("*.yaml"))
     if not paths:
         raise BriefingError("no params files given and none found in params/; pass params/<name>.yaml")
@@ -258,7 +263,7 @@ def cli(params: list[str], reports: str, quiet: bool, renderer: str | None, site
     if keep_from is not None and not Path(keep_from).is_dir():
         raise BriefingError(f"--keep-from {keep_from}: not a folder; give a copy of the published site")
     outcomes = publish(paths, Path(reports), quiet=quiet, renderer=renderer, site_url=site_url,
-                       keep_from=Path(keep_from) if keep_from else None)
+                       keep_from=Path(keep_from) if keep_from else None, ingest_failed=ingest_failed)
     for line in summary(outcomes).splitlines():  # messages quote titles and values: keep them inert
         print(inert(line), file=sys.stderr)
     print(_site_dir(Path(reports)) / "index.html")

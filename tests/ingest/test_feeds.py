@@ -144,3 +144,18 @@ def test_a_feed_list_must_hold_web_addresses(tmp_path, capsys):
     assert main(["check", str(tmp_path / "p.yaml")]) == 2
     err = capsys.readouterr().err
     assert "ingest.source" in err and "not an http(s) address" in err and len(err.strip().splitlines()) == 1
+
+
+def test_publish_marks_a_briefing_whose_feeds_failed_and_publishes_nothing_for_it(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (tmp_path / "notebooks").mkdir()
+    data = {"title": "Watch", "corpus": "corpus", "slug": "watch",
+            "ingest": {"source": f"http://127.0.0.1:{closed_port()}/feed.xml", "retries": 0, "delay": 0},
+            "periods": {"anchor": "latest", "unit": "month"}}
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(data))
+    code = main(["publish", str(tmp_path / "p.yaml"), "--reports", str(tmp_path / "reports"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1 and "failed: watch" in err and "nothing new is published" in err
+    site = tmp_path / "reports" / "site"
+    assert not (site / "watch").exists() and not (site / "feed.atom").exists()
