@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from briefing.errors import ParamsError, shown
 from briefing.files import read_yaml
 from briefing.periods import RollingPeriods
-from briefing.validation import check_files, describe_error, merge_branches
+from briefing.validation import check_files, describe_error, merge_branches, one_branch
 
 
 class _Strict(BaseModel):
@@ -364,7 +364,8 @@ def validate(data: Any, source: str | Path = "<params>") -> Params:
     try:
         return Params.model_validate(data)
     except ValidationError as exc:
-        errors = sorted(_one_periods_branch(exc.errors(), data.get("periods")),
+        errors = sorted(one_branch(exc.errors(), "periods", data.get("periods"),
+                                   {dict: "RollingPeriods", list: "list["}),
                         key=lambda e: e.get("type") != "extra_forbidden")
     except RecursionError:
         raise ParamsError(f"{source}: the fields are nested too deeply; write plain fields") from None
@@ -374,19 +375,6 @@ def validate(data: Any, source: str | Path = "<params>") -> Params:
     more = len(lines) - MAX_LISTED
     listed = lines[:MAX_LISTED] + ([f"{source}: ... and {more} more"] if more > 0 else [])
     raise ParamsError(f"{source}: {len(lines)} problems; fix them and run again", problems=listed)
-
-
-def _one_periods_branch(errors: list[dict], given: Any) -> list[dict]:
-    """Errors of the `periods` union's branch the user meant: a list gives fixed periods, a mapping
-    rolling ones; the other branch's complaint (\"should be a valid list\") would only confuse."""
-    def branch(e: dict) -> str:
-        loc = e.get("loc", ())
-        return str(loc[1]) if len(loc) > 1 and loc[0] == "periods" else ""
-
-    keep = "RollingPeriods" if isinstance(given, dict) else "list[" if isinstance(given, list) else None
-    if keep is None:
-        return errors
-    return [e for e in errors if not branch(e) or keep in branch(e)]
 
 
 def _kind(value: Any) -> str:

@@ -108,6 +108,19 @@ def merge_branches(lines: list[str]) -> list[str]:
     return list(merged.values())
 
 
+def one_branch(errors: list[dict], field: str, given: Any, branches: dict[type, str]) -> list[dict]:
+    """The errors of a union field's branch the user meant (`branches`: the type of the value
+    given -> a piece of that branch's name), so `periods: {unit: x}` is not also told that it
+    "should be a valid list"."""
+    keep = next((name for kind, name in branches.items() if isinstance(given, kind)), None)
+
+    def other_branch(e: dict) -> bool:
+        loc = e.get("loc", ())
+        return len(loc) > 1 and loc[0] == field and keep not in str(loc[1])
+
+    return errors if keep is None else [e for e in errors if not other_branch(e)]
+
+
 def _exists(path: Path) -> bool:
     try:
         return path.exists()
