@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.briefing-installed
 PARAMS ?= params/biden-amlo-2022-vs-2023.yaml
 
-.PHONY: setup briefing test fuzz bench lint publish system-deps clean
+.PHONY: setup briefing test fuzz bench lint publish replay system-deps clean
 
 setup: $(STAMP)
 
@@ -21,6 +21,12 @@ briefing: $(STAMP)
 
 publish: $(STAMP)
 	$(VENV)/bin/briefing publish
+
+# Keeping watch, offline: the Wikinews corpus served as a feed on 127.0.0.1:8765, one month at a
+# time; each month its new articles are ingested and an edition published (reports/site/).
+REPLAY_STEPS ?= 6
+replay: $(STAMP)
+	$(PY) -m briefing.replay --fresh --steps $(REPLAY_STEPS)
 
 # Chromium and poppler for the tests that look at the briefing as a reader does;
 # installed when we are root with apt-get, otherwise those tests skip and say why.

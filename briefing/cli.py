@@ -22,10 +22,12 @@ def _cmd_setup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ingest_sources(paths: Sequence[str | Path], quiet: bool, keep_going: bool = False) -> None:
-    """Bring in the corpus of every params file whose `ingest:` source is new or changed."""
+def _ingest_sources(paths: Sequence[str | Path], quiet: bool, keep_going: bool = False) -> dict[Path, str]:
+    """Bring in the corpus of every params file whose `ingest:` source is new or changed (feeds:
+    always); with `keep_going`, the params files whose ingest failed, with why."""
     from briefing.ingest.run import ingest_if_stale
 
+    failed: dict[Path, str] = {}
     for path in paths:
         try:
             ingest_if_stale(path, quiet=quiet)
@@ -33,6 +35,8 @@ def _ingest_sources(paths: Sequence[str | Path], quiet: bool, keep_going: bool =
             if not keep_going:
                 raise
             print(f"briefing: {exc}", file=sys.stderr)
+            failed[Path(path)] = str(exc)
+    return failed
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -70,8 +74,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_publish(args: argparse.Namespace) -> int:
     from briefing.build.publish import cli
 
-    _ingest_sources(args.params or sorted(Path("params").glob("*.yaml")), args.quiet, keep_going=True)
-    return cli(args.params, args.reports, args.quiet, args.renderer)
+    paths = args.params or sorted(Path("params").glob("*.yaml"))
+    failed = _ingest_sources(paths, args.quiet, keep_going=True)
+    return cli(args.params, args.reports, args.quiet, args.renderer, args.site_url, args.keep_from, failed)
 
 
 def _cmd_evaluate_frames(args: argparse.Namespace) -> int:
@@ -135,6 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports", default="reports", help="output root (default: reports)")
     p.add_argument("--renderer", choices=["auto", "quarto", "embedded"], default=None)
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--site-url", default=None, metavar="URL",
+                   help="where the site is served (makes the Atom feed's links absolute)")
+    p.add_argument("--keep-from", default=None, metavar="DIR",
+                   help="a copy of the published site (e.g. its gh-pages checkout) whose editions to "
+                        "keep when reports/site does not exist yet")
     p.set_defaults(func=_cmd_publish)
 
     p = sub.add_parser("evaluate-frames", add_help=False,

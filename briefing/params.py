@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from briefing.errors import ParamsError, shown
 from briefing.files import read_yaml
-from briefing.validation import check_files, describe_error, merge_branches
+from briefing.periods import RollingPeriods
+from briefing.validation import check_files, describe_error, merge_branches, one_branch
 
 
 class _Strict(BaseModel):
@@ -206,7 +207,21 @@ class IngestSource(_Strict):
 
     #: A table (CSV, JSONL, Parquet), a Media Cloud story-list export, a list of URLs (.txt, or
     #: a table with a url column), or a folder of saved .html pages; relative to the params file.
-    source: str = Field(min_length=1)
+    #: Or RSS/Atom feeds and sitemaps: one http(s) address or a list of them, read on every run,
+    #: their new articles added to the corpus folder (see README, "Keeping watch").
+    source: str | list[str] = Field(min_length=1)
+
+    @field_validator("source")
+    @classmethod
+    def _feeds_are_urls(cls, source: str | list[str]) -> str | list[str]:
+        from briefing.ingest.sources import is_http_url
+
+        if isinstance(source, list):
+            bad = [s for s in source if not is_http_url(s)]
+            if bad:
+                raise ValueError(f"{shown(bad[0])} is not an http(s) address; a list names feeds or "
+                                 "sitemaps (one local source is given as a single path)")
+        return source
     #: The source's column for each field, where it is not named so (e.g. {text: body}).
     columns: dict[IngestColumn, str] = Field(default_factory=dict)
     #: Set aside articles in another language than this ISO 639-1 code (e.g. "en").
@@ -230,7 +245,11 @@ class Params(_Strict):
     corpus: str = Field(min_length=1)
     #: The articles' authors and licence, when their licence asks for credit (CC BY...).
     credit: Credit | None = None
-    periods: list[Period] = Field(min_length=2)
+    #: Fixed periods (a list of name, start, end), or rolling ones relative to an anchor date
+    #: (a mapping: anchor, unit, last, compare...; see briefing/periods.py), fixed at run start.
+    periods: Annotated[list[Period], Field(min_length=2)] | RollingPeriods
+    #: The rolling spec the periods were resolved from, with its anchor date (set by the loader).
+    rolling: RollingPeriods | None = None
     actors: list[Actor] = Field(default_factory=list)
     outputs: list[Literal["html", "pdf"]] = Field(default_factory=lambda: ["html", "pdf"], min_length=1)
     renderer: Literal["auto", "quarto", "embedded"] = "auto"
@@ -259,6 +278,12 @@ class Params(_Strict):
 
     @model_validator(mode="after")
     def _periods_distinct(self) -> Params:
+        if self.rolling is not None and (self.rolling.anchor_date is None
+                                         or isinstance(self.periods, RollingPeriods)):
+            raise ValueError("rolling: set when rolling periods are resolved; write the rolling spec "
+                             "under periods: instead")
+        if isinstance(self.periods, RollingPeriods):
+            return self._others_distinct()
         names = [p.name for p in self.periods]
         for i, name in enumerate(names):
             if name in names[:i]:
@@ -271,6 +296,9 @@ class Params(_Strict):
                     f"periods: {shown(a.name)} ({a.start}..{a.end}) and {shown(b.name)} ({b.start}..{b.end}) "
                     "overlap; a document must fall in one period only"
                 )
+        return self._others_distinct()
+
+    def _others_distinct(self) -> Params:
         if self.scheduler and self.engine != "dask":
             raise ValueError(f"scheduler {self.scheduler!r} is set but engine is {self.engine!r}; "
                              "set engine: dask to use a Dask scheduler")
@@ -336,7 +364,9 @@ def validate(data: Any, source: str | Path = "<params>") -> Params:
     try:
         return Params.model_validate(data)
     except ValidationError as exc:
-        errors = sorted(exc.errors(), key=lambda e: e.get("type") != "extra_forbidden")
+        errors = sorted(one_branch(exc.errors(), "periods", data.get("periods"),
+                                   {dict: "RollingPeriods", list: "list["}),
+                        key=lambda e: e.get("type") != "extra_forbidden")
     except RecursionError:
         raise ParamsError(f"{source}: the fields are nested too deeply; write plain fields") from None
     lines = merge_branches([f"{source}: {describe_error(e, Params)}" for e in errors])
@@ -352,9 +382,10 @@ def _kind(value: Any) -> str:
     return names.get(type(value), f"a {type(value).__name__}")
 
 
-def load(path: str | Path) -> Params:
+def load(path: str | Path, resolve_rolling: bool = True) -> Params:
     """Read and validate a params file; relative paths in it resolve against its directory, and
-    the files it names (corpus, cleaning rules, lexicons) must exist and be readable."""
+    the files it names (corpus, cleaning rules, lexicons) must exist and be readable. Rolling
+    periods are resolved to dates (unless `resolve_rolling` is false: an ingest needs none)."""
     path = Path(path)
     data = read_yaml(path, ParamsError, "params file (pass a YAML file such as params/<name>.yaml)")
     if isinstance(data, dict) and "base_dir" in data:
@@ -370,7 +401,22 @@ def load(path: str | Path) -> Params:
     params = validate(data, path)
     params = params.model_copy(update={"base_dir": str(path.resolve().parent)})
     check_files(params, path)
-    return params
+    return resolve_periods(params, path) if resolve_rolling else params
+
+
+def resolve_periods(params: Params, source: str | Path = "<params>") -> Params:
+    """`params` with rolling periods fixed to dates (against its corpus and today's date), the
+    title and subtitle stating them; fixed periods are returned as they are."""
+    from briefing import periods as rolling
+
+    spec = params.periods
+    if not isinstance(spec, RollingPeriods):
+        return params
+    dates = rolling.corpus_dates(params, str(source))
+    done = rolling.resolve(spec, dates, params.title, params.subtitle, str(source), params.corpus)
+    fixed = [Period(name=n, start=a, end=b) for n, a, b in done.windows]
+    return params.model_copy(update={"periods": fixed, "rolling": done.spec, "title": done.title,
+                                     "subtitle": done.subtitle})
 
 
 def from_plain(values: dict[str, Any], source: str = "<notebook parameters>") -> Params:

@@ -39,19 +39,27 @@ def _field_path(loc: tuple[Any, ...], keep_last: bool = False) -> str:
 def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The pydantic model under `root` that owns the mapping at `loc` (for did-you-mean)."""
     model: Any = root
-    for part in loc:
+    loc = tuple(p for p in loc if isinstance(p, int) or not _UNION_BRANCH.match(str(p)))
+    for n, part in enumerate(loc):
         if isinstance(part, int):
             continue
         field = model.model_fields.get(part) if isinstance(model, type) else None
         if field is None:
             return None
-        ann = field.annotation
-        args = getattr(ann, "__args__", ()) or ()
-        candidates = [ann, *args]
-        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        in_list = n + 1 < len(loc) and isinstance(loc[n + 1], int)
+        model = next((c for c, listed in _models_in(field.annotation) if listed == in_list), None)
         if model is None:
             return None
     return model if isinstance(model, type) else None
+
+
+def _models_in(ann: Any, listed: bool = False) -> list[tuple[type, bool]]:
+    """The pydantic models an annotation holds (through unions, Annotated and lists), each with
+    whether it sits inside a list."""
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return [(ann, listed)]
+    inside = listed or getattr(ann, "__origin__", None) in (list, tuple)
+    return [m for arg in getattr(ann, "__args__", ()) or () for m in _models_in(arg, inside)]
 
 
 def describe_error(err: dict[str, Any], root: type[BaseModel]) -> str:
@@ -100,6 +108,19 @@ def merge_branches(lines: list[str]) -> list[str]:
     return list(merged.values())
 
 
+def one_branch(errors: list[dict], field: str, given: Any, branches: dict[type, str]) -> list[dict]:
+    """The errors of a union field's branch the user meant (`branches`: the type of the value
+    given -> a piece of that branch's name), so `periods: {unit: x}` is not also told that it
+    "should be a valid list"."""
+    keep = next((name for kind, name in branches.items() if isinstance(given, kind)), None)
+
+    def other_branch(e: dict) -> bool:
+        loc = e.get("loc", ())
+        return len(loc) > 1 and loc[0] == field and keep not in str(loc[1])
+
+    return errors if keep is None else [e for e in errors if not other_branch(e)]
+
+
 def _exists(path: Path) -> bool:
     try:
         return path.exists()
@@ -114,7 +135,9 @@ def check_files(params: Any, source: str | Path) -> None:
     before any notebook runs)."""
     corpus = params.corpus_path
     if params.ingest is not None and not _exists(corpus):  # `briefing ingest` will write it
-        if not _exists(params.resolve(params.ingest.source)):
+        feeds = isinstance(params.ingest.source, list) or params.ingest.source.startswith(("http://",
+                                                                                            "https://"))
+        if not feeds and not _exists(params.resolve(params.ingest.source)):  # feeds: read over HTTP
             raise ParamsError(
                 f"{source}: ingest.source: {shown(params.ingest.source)} does not exist and neither does "
                 "the corpus; give the export, URL list or folder of pages, relative to the params file")

@@ -9,18 +9,20 @@ briefing that fails keeps its last good version on the site.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from briefing import __version__
+from briefing.build import editions as ed
 from briefing.build.locking import exclusive
+from briefing.build.site import FEED_NAME, TREND_NAME, atom_feed, editions_html, index_html, trend_svg
+from briefing.build.site import credit_html as credit_html  # noqa: F401 - re-exported
+from briefing.build.site import sanitize as sanitize_table  # noqa: F401 - re-exported
 from briefing.corpus.load import corpus_hash, load_corpus
 from briefing.corpus.prepare import assign_periods
 from briefing.errors import BriefingError, inert
@@ -62,6 +64,7 @@ def inputs_key(params: Params, params_path: Path, notebooks: list[Path], rendere
     h = hashlib.sha256()
     h.update(corpus_hash(docs).encode())
     h.update(params_path.read_bytes())
+    h.update(json.dumps(params.plain()["periods"]).encode())  # rolling periods, as resolved
     h.update(f"{__version__}|renderer={renderer or params.renderer}".encode())
     for path in [*notebooks, *_referenced_files(params, root or params_path.resolve().parent.parent)]:
         h.update(str(path.name).encode())
@@ -86,8 +89,15 @@ def _manifest(folder: Path) -> dict:
 
 
 def publish(params_paths: list[Path], reports_dir: Path = Path("reports"), quiet: bool = False,
-            renderer: str | None = None) -> list[Outcome]:
-    """Render what changed and swap in a new site; returns one Outcome per params file."""
+            renderer: str | None = None, site_url: str | None = None,
+            keep_from: Path | None = None, ingest_failed: dict[Path, str] | None = None) -> list[Outcome]:
+    """Render what changed and swap in a new site; returns one Outcome per params file.
+
+    A briefing with rolling periods gets a dated edition per anchor date (briefing/build/
+    editions.py); the editions already published are carried over unchanged, from the current
+    site or, when there is none yet, from `keep_from` (a copy of the published site, such as a
+    checkout of its gh-pages branch). `site_url` makes the Atom feed's links absolute.
+    `ingest_failed`: params files whose ingest failed (why): they publish nothing new."""
     from briefing.build.run import notebook_paths, project_root, run_briefing
 
     reports_dir.mkdir(parents=True, exist_ok=True)
@@ -95,22 +105,30 @@ def publish(params_paths: list[Path], reports_dir: Path = Path("reports"), quiet
     with exclusive(reports_dir / ".site.lock", what="the site"):
         current = _current_site(reports_dir)
         _clear_leftovers(reports_dir, current)
+        previous = current or (keep_from if keep_from is not None and keep_from.is_dir() else None)
         stage = Path(tempfile.mkdtemp(prefix=".site-", dir=reports_dir))
         stage.chmod(0o755)
         try:
             entries = []
             for path in params_paths:
-                slug = _previous_slug(current, path)  # until the params file loads and says otherwise
+                slug = _previous_slug(previous, path)  # until the params file loads and says otherwise
                 try:
+                    why = (ingest_failed or {}).get(Path(path))
+                    if why is not None:
+                        slug = slug_for(load(path, resolve_rolling=False), path)
+                        raise BriefingError(f"the ingest failed, so nothing new is published: {why}")
                     params = load(path)
                     slug = slug_for(params, path)
                     root = project_root(path)
                     key = inputs_key(params, path, notebook_paths(root), renderer, root)
-                    old = current / slug if current else None
-                    if old and old.is_dir() and _manifest(old).get("inputs_key") == key and all(
+                    old = previous / slug if previous else None
+                    if params.rolling is not None:
+                        outcomes.append(_publish_edition(path, params, slug, key, old, stage, reports_dir,
+                                                         renderer, quiet))
+                    elif old and old.is_dir() and _manifest(old).get("inputs_key") == key and all(
                         (old / f).is_file() for f in _outputs(params)
                     ):
-                        shutil.copytree(old, stage / slug)
+                        ed.carry_over(old, stage / slug)
                         outcomes.append(Outcome(path, slug, "unchanged"))
                     else:
                         result = run_briefing(path, reports_dir=reports_dir, renderer=renderer,
@@ -119,16 +137,18 @@ def publish(params_paths: list[Path], reports_dir: Path = Path("reports"), quiet
                         for f in FILES:
                             if (result.out_dir / f).is_file():
                                 shutil.copy2(result.out_dir / f, stage / slug / f)
-                        m = _manifest(stage / slug) | {"inputs_key": key, "credit": _credit(params)}
+                        m = _manifest(stage / slug) | {"inputs_key": key, "credit": _credit(params),
+                                                       "headline": _headline(result.out_dir)}
                         (stage / slug / "manifest.json").write_text(json.dumps(m, indent=2), "utf-8")
                         outcomes.append(Outcome(path, slug, "rendered"))
                 except BriefingError as exc:
                     outcomes.append(Outcome(path, slug, "failed", "; ".join(exc.lines())))
-                    if slug and current and (current / slug).is_dir():
-                        shutil.copytree(current / slug, stage / slug)  # keep the last good one
+                    shutil.rmtree(stage / slug, ignore_errors=True)  # a half-added edition
+                    if slug and previous and (previous / slug).is_dir():
+                        ed.carry_over(previous / slug, stage / slug)  # keep the last good one
                 if slug and (stage / slug).is_dir():
                     entries.append((slug, _manifest(stage / slug)))
-            (stage / "index.html").write_text(index_html(entries, outcomes), encoding="utf-8")
+            _site_pages(stage, entries, outcomes, site_url)
             _swap_site(reports_dir, stage)
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
@@ -136,6 +156,47 @@ def publish(params_paths: list[Path], reports_dir: Path = Path("reports"), quiet
         if current and current != _current_site(reports_dir):
             shutil.rmtree(current, ignore_errors=True)
     return outcomes
+
+
+def _headline(out_dir: Path) -> dict:
+    return ed.headline(out_dir / "results", _manifest(out_dir).get("periods", []))
+
+
+def _publish_edition(path: Path, params: Params, slug: str, key: str, old: Path | None, stage: Path,
+                     reports_dir: Path, renderer: str | None, quiet: bool) -> Outcome:
+    """A rolling briefing: carry its editions over and add today's, unless one of that date is
+    published already (editions never change: a rerun the same day keeps what was published)."""
+    from briefing.build.run import run_briefing
+
+    date = params.rolling.anchor_date.isoformat()
+    ed.carry_over(old, stage / slug)
+    if date in ed.editions(old):
+        same = ed.read_manifest(old / date).get("inputs_key") == key
+        return Outcome(path, slug, "unchanged", "" if same else
+                       f"edition {date} is published already and editions never change; the next "
+                       "anchor date makes the next edition")
+    result = run_briefing(path, reports_dir=reports_dir, renderer=renderer, quiet=quiet)
+    made = _manifest(result.out_dir) | {"inputs_key": key, "credit": _credit(params),
+                                        "headline": _headline(result.out_dir)}
+    (stage / slug).mkdir(exist_ok=True)
+    ed.add_edition(stage / slug, result.out_dir, made, list(params.outputs))
+    return Outcome(path, slug, "rendered", f"edition {date}")
+
+
+def _site_pages(stage: Path, entries: list[tuple[str, dict]], outcomes: list[Outcome],
+                site_url: str | None) -> None:
+    """The index, each rolling briefing's page of editions and trend chart, and the Atom feed."""
+    from briefing.files import write_atomic
+
+    rows = {slug: ed.edition_rows(stage / slug) for slug, _ in entries}
+    rows = {slug: r for slug, r in rows.items() if r}
+    for slug, r in rows.items():
+        write_atomic(stage / slug / "index.html", editions_html(slug, r))
+        if len(r) >= 2:
+            trend_svg(r, stage / slug / TREND_NAME)
+    write_atomic(stage / "index.html", index_html(entries, outcomes, rows))
+    if rows:
+        write_atomic(stage / FEED_NAME, atom_feed(rows, site_url))
 
 
 def _clear_leftovers(reports: Path, current: Path | None) -> None:
@@ -151,22 +212,6 @@ def _clear_leftovers(reports: Path, current: Path | None) -> None:
 def _credit(params: Params) -> dict | None:
     """The articles' credit for the site's index (licences such as CC BY ask for it there too)."""
     return params.credit.model_dump() if params.credit else None
-
-
-def credit_html(credit: dict | None) -> str:
-    """One escaped line crediting a briefing's articles: authors, source, licence (linked)."""
-    if not credit:
-        return ""
-    esc = html.escape
-
-    def linked(text: str, url: str | None) -> str:
-        ok = url and url.startswith(("https://", "http://"))
-        return f'<a href="{esc(url)}">{esc(text)}</a>' if ok else esc(text)
-
-    source = f" ({linked(credit['source'], credit.get('source_url'))})" if credit.get("source") else ""
-    return (f'<div class="credit">Articles by {esc(credit["authors"])}{source}, '
-            f'{linked(credit["licence"], credit.get("licence_url"))}; changed where the briefing '
-            "cleans them.</div>")
 
 
 def _previous_slug(site: Path | None, params_path: Path) -> str:
@@ -197,73 +242,6 @@ def _swap_site(reports: Path, stage: Path) -> None:
     os.replace(tmp_link, link)
 
 
-def index_html(entries: list[tuple[str, dict]], outcomes: list[Outcome]) -> str:
-    """The site's index: one row per briefing (title, periods, generated, links). All escaped."""
-    rows = []
-    for slug, m in sorted(entries, key=lambda e: e[1].get("title", e[0]).lower()):
-        esc = html.escape
-        links = [f'<a href="{esc(slug)}/briefing.{fmt}">{fmt.upper()}</a>'
-                 for fmt in m.get("outputs", ["html", "pdf"]) if fmt in ("html", "pdf")]
-        failed = next((o for o in outcomes if o.slug == slug and o.status == "failed"), None)
-        note = ' <span class="stale">(last good version: the latest run failed)</span>' if failed else ""
-        rows.append(
-            f"<tr><td>{esc(str(m.get('title', slug)))}{note}{credit_html(m.get('credit'))}</td>"
-            f"<td>{esc(' vs '.join(str(p) for p in m.get('periods', [])))}</td>"
-            f"<td>{esc(str(m.get('rendered_at', ''))[:16].replace('T', ' '))}</td>"
-            f"<td>{' · '.join(links)}</td></tr>"
-        )
-    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    body = "\n".join(rows) or '<tr><td colspan="4">No briefing has been published yet.</td></tr>'
-    table = sanitize_table(f"""<table>
-<thead><tr><th>Briefing</th><th>Periods</th><th>Generated</th><th>Read</th></tr></thead>
-<tbody>
-{body}
-</tbody>
-</table>""")
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Briefings</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60em; margin: 0 auto; padding: 1em;
-       line-height: 1.5; color: #1a1a1a; }}
-table {{ border-collapse: collapse; width: 100%; display: block; overflow-x: auto; }}
-th, td {{ text-align: left; padding: .4em .6em; border-bottom: 1px solid #ddd; vertical-align: top; }}
-thead th {{ border-bottom: 2px solid #555; }}
-.stale {{ color: #8a4b00; font-size: .9em; }}
-.credit {{ color: #4d5561; font-size: .85em; margin-top: .2em; }}
-a {{ color: #0b5cad; }}
-footer {{ margin-top: 2em; font-size: .85em; color: #555; }}
-</style>
-</head>
-<body>
-<h1>Briefings</h1>
-<p>How news coverage shifted between periods: sentiment, framing and topics.</p>
-{table}
-<footer>Site generated {generated} by briefing {html.escape(__version__)}.</footer>
-</body>
-</html>
-"""
-
-
-#: What the index's table may hold after sanitising: its own elements, relative or http(s)
-#: links, and the "stale" note; nothing that runs, loads or styles.
-_TABLE_TAGS = {"table", "thead", "tbody", "tr", "th", "td", "a", "span"}
-_TABLE_ATTRIBUTES = {"a": {"href"}, "span": {"class"}, "td": {"colspan"}}
-
-
-def sanitize_table(fragment: str) -> str:
-    """The index's table through nh3 (an HTML sanitizer): a last pass over the one HTML fragment
-    built from untrusted text (titles and period names from params, read back from manifests),
-    so even an escaping mistake cannot put a script, event handler or javascript: link on the site."""
-    import nh3
-
-    return nh3.clean(fragment, tags=_TABLE_TAGS, attributes=_TABLE_ATTRIBUTES,
-                     url_schemes={"http", "https"}, link_rel=None, strip_comments=True)
-
-
 def summary(outcomes: list[Outcome]) -> str:
     lines = []
     for o in outcomes:
@@ -275,11 +253,17 @@ def summary(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def cli(params: list[str], reports: str, quiet: bool, renderer: str | None) -> int:
+def cli(params: list[str], reports: str, quiet: bool, renderer: str | None, site_url: str | None = None,
+        keep_from: str | None = None, ingest_failed: dict[Path, str] | None = None) -> int:
     paths = [Path(p) for p in params] or sorted(Path("params").glob("*.yaml"))
     if not paths:
         raise BriefingError("no params files given and none found in params/; pass params/<name>.yaml")
-    outcomes = publish(paths, Path(reports), quiet=quiet, renderer=renderer)
+    if site_url is not None and not site_url.startswith(("https://", "http://")):
+        raise BriefingError(f"--site-url {site_url!r}: give the http(s) address the site is served at")
+    if keep_from is not None and not Path(keep_from).is_dir():
+        raise BriefingError(f"--keep-from {keep_from}: not a folder; give a copy of the published site")
+    outcomes = publish(paths, Path(reports), quiet=quiet, renderer=renderer, site_url=site_url,
+                       keep_from=Path(keep_from) if keep_from else None, ingest_failed=ingest_failed)
     for line in summary(outcomes).splitlines():  # messages quote titles and values: keep them inert
         print(inert(line), file=sys.stderr)
     print(_site_dir(Path(reports)) / "index.html")

@@ -122,6 +122,8 @@ def manifest(params: Params, params_path: Path, corpus_hash: str, renderer: Rend
         "rendered_at": when.isoformat(timespec="seconds"),
         "title": params.title,
         "periods": [p.name for p in params.periods],
+        "period_dates": [[p.start.isoformat(), p.end.isoformat()] for p in params.periods],
+        "rolling": params.rolling.model_dump(mode="json") if params.rolling else None,
         "outputs": list(params.outputs),
     }
 

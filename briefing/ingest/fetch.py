@@ -196,9 +196,11 @@ class Fetcher:
         return 404, "", None
 
     # -- pages --------------------------------------------------------------------------------
-    def fetch(self, url: str) -> Page:
-        """The page at `url`: from the cache, else over HTTP; FetchError says why there is none."""
-        if self.cache is not None:
+    def fetch(self, url: str, fresh: bool = False, types: tuple[str, ...] | None = HTML_TYPES) -> Page:
+        """The page at `url`: from the cache, else over HTTP; FetchError says why there is none.
+        `fresh`: always over HTTP and not cached (a feed, which changes); `types`: the content
+        types accepted (None: any)."""
+        if self.cache is not None and not fresh:
             page = self.cache.get(url)
             if page is not None:
                 return page
@@ -226,20 +228,21 @@ class Fetcher:
                         hops.append(nxt)
                         current = nxt
                         continue
-                    page = self._read_page(url, current, resp)
+                    page = self._read_page(url, current, resp, types)
                 finally:
                     _discard(resp)
-            if self.cache is not None:
+            if self.cache is not None and not fresh:
                 self.cache.put(page)
             return page
 
-    def _read_page(self, url: str, final: str, resp: urllib3.BaseHTTPResponse) -> Page:
+    def _read_page(self, url: str, final: str, resp: urllib3.BaseHTTPResponse,
+                   types: tuple[str, ...] | None = HTML_TYPES) -> Page:
         if resp.status >= 400:
             raise FetchError(f"HTTP {resp.status} {resp.reason or ''}".strip())
         if resp.status != 200:
             raise FetchError(f"HTTP {resp.status} {resp.reason or ''}: no page".strip())
         ctype = (resp.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if ctype and ctype not in HTML_TYPES:
+        if ctype and types is not None and ctype not in types:
             raise FetchError(f"not an HTML page ({ctype})")
         limit = self.settings.max_bytes
         size = resp.headers.get("Content-Length")

@@ -46,6 +46,7 @@ class Report:
     corpus_articles: int = 0
     fetched: int = 0       # requests sent (retries and redirects included; robots.txt not)
     from_cache: int = 0    # pages read from the page cache
+    feeds_read: int = 0    # feeds and sitemaps read (a feed source)
 
     @property
     def came_in(self) -> list[Entry]:
@@ -60,8 +61,9 @@ class Report:
         return [e for e in self.came_in if e.copy_of]
 
     def exit_code(self) -> int:
-        """0 when at least one article came in, 1 when nothing usable did."""
-        return 0 if self.came_in else 1
+        """0 when at least one article came in (or, for feeds, at least one feed could be read:
+        a quiet week is no failure), 1 when nothing usable did."""
+        return 0 if self.came_in or self.feeds_read else 1
 
     def summary(self, shown: int = 8) -> str:
         """What came in, what was set aside and why, on one screen."""

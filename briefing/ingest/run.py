@@ -24,6 +24,7 @@ from briefing.ingest.pages import Page, PageCache
 from briefing.ingest.progress import Progress
 from briefing.ingest.report import Entry, Report, recorded_digest
 from briefing.ingest.sources import TABLE_SUFFIXES, Item, Source, read_source
+from briefing.ingest.watch import ingest_feeds, is_feed_source
 from briefing.ingest.write import Article, assign_ids, write_article
 
 CACHE_NAME = ".ingest-cache"
@@ -192,13 +193,16 @@ def ingest_params(params_path: str | Path, **overrides: Any) -> Report:
     """`briefing ingest params/<name>.yaml`: the params' ingest.source into its corpus folder."""
     from briefing.params import load
 
-    params = load(params_path)
+    params = load(params_path, resolve_rolling=False)
     if params.ingest is None:
         raise ParamsError(f"{params_path}: no ingest: block; add ingest: {{source: ...}} naming the "
                           "export, URL list or folder of pages, or run briefing ingest SOURCE --into DIR")
     if params.corpus_path.suffix.lower() in TABLE_SUFFIXES | {".md"}:
         raise ParamsError(f"{params_path}: corpus: {params.corpus!r} is a file; with ingest: the corpus "
                           "is the folder the articles are written to")
+    if is_feed_source(params.ingest.source):
+        feeds = [params.ingest.source] if isinstance(params.ingest.source, str) else params.ingest.source
+        return ingest_feeds(list(feeds), params.corpus_path, options_from_params(params, **overrides))
     source = params.resolve(params.ingest.source)
     if not source.exists():
         raise ParamsError(f"{params_path}: ingest.source: {params.ingest.source!r} not found "
@@ -211,10 +215,12 @@ def ingest_if_stale(params_path: str | Path, quiet: bool = False) -> Report | No
     (or its column mapping or language) changed since the last ingest; None when up to date."""
     from briefing.params import load
 
-    params = load(params_path)
+    params = load(params_path, resolve_rolling=False)
     spec = params.ingest
     if spec is None:
         return None
+    if is_feed_source(spec.source):  # feeds change: read them on every run
+        return _ingest_feeds_before_run(params_path, quiet)
     source = params.resolve(spec.source)
     if not source.exists():
         return None  # the corpus is there (load checked); nothing to ingest it from
@@ -227,6 +233,18 @@ def ingest_if_stale(params_path: str | Path, quiet: bool = False) -> Report | No
     if report.exit_code() != 0:
         raise CorpusError(f"{params_path}: ingest.source {spec.source!r}: no article came in "
                           f"(see {report.into / 'ingest-report.tsv'})", code=1)
+    return report
+
+
+def _ingest_feeds_before_run(params_path: str | Path, quiet: bool) -> Report:
+    """Feeds before a run: the new articles in; the run fails (and publishes nothing) when no
+    feed could be read at all."""
+    report = ingest_params(params_path, quiet=quiet)
+    if not quiet:
+        print(report.summary(), file=sys.stderr)
+    if report.exit_code() != 0:
+        raise CorpusError(f"{params_path}: ingest.source: no feed or sitemap could be read "
+                          f"(see {report.into / 'ingest-report.tsv'}); nothing is published", code=1)
     return report
 
 
@@ -252,6 +270,8 @@ def cli_ingest(args: Any) -> int:
     else:
         if not args.into:
             raise CorpusError(f"{args.source}: say where the corpus goes with --into data/corpus/<name>/")
+        if is_feed_source(args.source) and mapping:
+            raise CorpusError(f"{args.source}: a feed has no columns to map; drop the column options")
         fetch = FetchSettings()
         for name in ("delay", "timeout", "retries", "user_agent"):
             if getattr(args, name, None) is not None:
@@ -259,7 +279,10 @@ def cli_ingest(args: Any) -> int:
         if args.max_mb is not None:
             fetch.max_bytes = int(args.max_mb * 2**20)
         options = IngestOptions(columns=mapping, language=args.language, fetch=fetch, **overrides)
-        report = ingest(args.source, args.into, options)
+        if is_feed_source(args.source):
+            report = ingest_feeds([args.source], args.into, options)
+        else:
+            report = ingest(args.source, args.into, options)
     if not args.quiet:
         print(report.summary(), file=sys.stderr)
     return report.exit_code()

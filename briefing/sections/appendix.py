@@ -16,6 +16,7 @@ import yaml
 
 from briefing import __version__
 from briefing.corpus.prepare import Prepared
+from briefing.periods import statement
 from briefing.store.fingerprint import code_digest
 from briefing.store.results import section_result
 
@@ -92,6 +93,7 @@ def compute_appendix(prepared: Prepared, shown: dict[str, Any], params_label: st
         ("corpus SHA-256 (articles in the periods)", prepared.corpus_hash),
         ("articles read", str(len(docs))),
         ("articles outside every period", str(len(prepared.outside))),
+        *([("periods (rolling)", statement(prepared.params))] if prepared.params.rolling else []),
     ], columns=["item", "value"])
     return Appendix(corpus, cleaning, params_yaml, provenance, versions)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from briefing.corpus.prepare import Prepared
+from briefing.periods import statement
 from briefing.present import credit_markdown, escape, fmt_number, some
 from briefing.sections.findings import Finding
 from briefing.sections.framing.compute import framing_section
@@ -153,6 +154,9 @@ def context(prepared: Prepared) -> str:
     read = ", ".join(f"{fmt_number(int(n))} in {escape(p)}" for p, n in counts.items())
     parts = [f"This briefing compares news coverage across {len(counts):,} periods: "
              f"{_articles(len(docs))} ({read})."]
+    rolling = statement(prepared.params)
+    if rolling:
+        parts.append(escape(rolling))
     smallest = int(counts.min())
     if smallest < 5:
         parts.append(f"**With {_articles(smallest)} in the smallest period, every "
