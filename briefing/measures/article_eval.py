@@ -23,7 +23,8 @@ Methods scored on the same articles:
 Per frame, over articles: precision = tp / predicted, recall = tp / labelled, F1 = 2PR/(P+R).
 Micro and macro averages are over the frames some scored article is labelled with (and, with
 `--frames`, named): a frame no article is labelled with is listed as not scored, as at the
-sentence level, since a file coded for some frames says nothing about the others. Primary-frame accuracy = articles whose predicted primary frame equals the label
+sentence level, since a file coded for some frames says nothing about the others.
+Primary-frame accuracy = articles whose predicted primary frame equals the label
 / articles with a primary label; a prediction of "none" (no frame substantial) counts as the
 codebook's Other ("any framing that fits none of the other dimensions") when the lexicon has a
 frame `other`; the strict figure, where it never does, is printed beside it.

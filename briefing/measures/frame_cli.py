@@ -65,7 +65,8 @@ def baselines(data: pd.DataFrame, names: list[str], unit: str, lexicon: Lexicon
         sents = article_sentences(data)
         n = sents.groupby("doc_id").size().reindex([str(i) for i in data.index], fill_value=0)
         sets = {}
-        for method, hits, rule in ((LEXICON, det.hits(sents), DEFAULT_RULE), (NAMES, names_b.hits(sents), ANY_CUE)):
+        for method, hits, rule in ((LEXICON, det.hits(sents), DEFAULT_RULE),
+                                   (NAMES, names_b.hits(sents), ANY_CUE)):
             sub, _ = article_table(hits, n, lexicon.ids, rule)
             sets[method] = [{f for f, v in row.items() if v} for _, row in sub.iterrows()]
     out = {}
@@ -107,7 +108,8 @@ def format_report(title: str, names: list[str], gold: np.ndarray, predicted: dic
                      + ", ".join(f"{m} {v:.2f}" for m, v in shared.items()))
     missing = [names[j] for j in range(len(names)) if j not in common and gold[:, j].any()]
     if LEXICON in predicted and missing:
-        lines.append("frames the lexicon has no frame for (baselines not scored on them): " + ", ".join(missing))
+        lines.append("frames the lexicon has no frame for (baselines not scored on them): "
+                     + ", ".join(missing))
     return "\n".join(lines)
 
 
@@ -139,7 +141,8 @@ def train(args: argparse.Namespace) -> int:
     lexicon = _lexicon(args)
     if args.frames:
         wanted = {" ".join(f.split()).casefold() for f in args.frames.split(",") if f.strip()}
-        data["frames"] = data["frames"].map(lambda labs: [x for x in labs if " ".join(x.split()).casefold() in wanted])
+        data["frames"] = data["frames"].map(
+            lambda labs: [x for x in labs if " ".join(x.split()).casefold() in wanted])
     test = data[data["split"] == args.test_split] if args.test_split else data.iloc[:0]
     if args.test_split and test.empty:
         raise ParamsError(f"{args.file}: no rows with split {args.test_split!r}")
@@ -163,7 +166,8 @@ def train(args: argparse.Namespace) -> int:
                     f"--min-examples): {', '.join(dropped)}"))
     started = time.monotonic()
     meta = {"unit": args.unit, "source": Path(args.file).name, "split": args.split or "",
-            "n_items": len(texts), "label_counts": {n: int(c) for n, c in zip(names, y.sum(axis=0), strict=True)},
+            "n_items": len(texts),
+            "label_counts": {n: int(c) for n, c in zip(names, y.sum(axis=0), strict=True)},
             "data_digest": data_digest(texts, train_rows["frames"].tolist()), "settings": vars(settings),
             "versions": versions(), "format_version": FORMAT_VERSION,
             "vocabulary": sorted(set(words_of(texts)))}
@@ -171,8 +175,8 @@ def train(args: argparse.Namespace) -> int:
         if args.folds:
             base = baselines(train_rows, names, args.unit, lexicon)
             cv = cross_validate(texts, y, names, settings, lexicon, base)
-            print(format_report(f"\n{settings.folds}-fold cross-validation (seed {settings.seed}), pooled over "
-                                f"the test folds", names, y, cv.predicted, cv.scored))
+            print(format_report(f"\n{settings.folds}-fold cross-validation (seed {settings.seed}), "
+                                "pooled over the test folds", names, y, cv.predicted, cv.scored))
             print(f"model micro F1 per fold: {', '.join(f'{v:.2f}' for v in cv.fold_micro_f1)}")
             meta["cv"] = _cv_meta(cv)
         model = fit_model(texts, y, names, settings, lexicon)
@@ -184,7 +188,8 @@ def train(args: argparse.Namespace) -> int:
         test = test.reset_index(drop=True)
         gold = _gold(test["frames"].tolist(), names)
         base = baselines(test, names, args.unit, lexicon)
-        preds = {MODEL: model.predict(test["text"].astype(str).tolist()), **{m: p for m, (p, _) in base.items()}}
+        preds = {MODEL: model.predict(test["text"].astype(str).tolist()),
+                 **{m: p for m, (p, _) in base.items()}}
         scored = {MODEL: list(range(len(names))), **{m: c for m, (_, c) in base.items()}}
         print(format_report(f"\nsplit {args.test_split!r}: {len(test):,} {args.unit}s the model never saw",
                             names, gold, preds, scored))
@@ -246,10 +251,11 @@ def _c(value: str) -> float:
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="briefing frames", description="Frame classifiers trained on coded text.")
+    ap = argparse.ArgumentParser(prog="briefing frames",
+                                 description="Frame classifiers trained on coded text.")
     sub = ap.add_subparsers(dest="action", required=True)
-    t = sub.add_parser("train", help="train a classifier on coded sentences or articles and cross-validate it "
-                                     "beside the lexicon")
+    t = sub.add_parser("train", help="train a classifier on coded sentences or articles and "
+                                     "cross-validate it beside the lexicon")
     t.add_argument("file", help="CSV or JSONL with text and frames (';', '|' or ',' between frames)")
     t.add_argument("--unit", choices=("sentence", "article"), default="sentence",
                    help="each row is a sentence (default) or an article")

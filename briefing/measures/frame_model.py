@@ -185,7 +185,8 @@ def load_model(path: str | Path) -> FrameModel:
     try:
         obj = skops.io.loads(data, trusted=sorted(untrusted))
     except Exception as exc:  # noqa: BLE001
-        raise ParamsError(f"{path}: frame model could not be read ({type(exc).__name__}); train it again") from None
+        raise ParamsError(f"{path}: frame model could not be read ({type(exc).__name__}); "
+                          "train it again") from None
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
         raise ParamsError(f"{path}: not a briefing frame model; train one with `briefing frames train`")
     version = obj.get("format_version")

@@ -30,7 +30,8 @@ def least_certain(model: FrameModel, texts: list[str], n: int) -> pd.DataFrame:
     gap = np.abs(_logit(proba) - _logit(np.asarray(model.thresholds))[None, :])
     nearest = gap.argmin(axis=1) if len(texts) else np.zeros(0, dtype=int)
     margin = gap[np.arange(len(texts)), nearest] if len(texts) else np.zeros(0)
-    table = pd.DataFrame({"item": np.arange(len(texts)), "key": [" ".join(t.split()).casefold() for t in texts],
+    table = pd.DataFrame({"item": np.arange(len(texts)),
+                          "key": [" ".join(t.split()).casefold() for t in texts],
                           "margin": margin,
                           "nearest_frame": [model.names[j] for j in nearest],
                           "p_nearest": proba[np.arange(len(texts)), nearest] if len(texts) else [],

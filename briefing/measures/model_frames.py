@@ -26,8 +26,8 @@ def model_table(sentences: pd.DataFrame, model: FrameModel) -> pd.DataFrame:
         for j, fid in enumerate(model.ids):
             if proba[i, j] >= model.thresholds[j]:
                 rows.append((key, int(num), fid, "", 0, 0, "", float(proba[i, j])))
-    return pd.DataFrame(rows, columns=["doc_key", "sentence", "frame", "cue", "start", "end", "matched",
-                                       "prob"]).astype({"sentence": "int64", "start": "int64", "end": "int64"})
+    cols = ["doc_key", "sentence", "frame", "cue", "start", "end", "matched", "prob"]
+    return pd.DataFrame(rows, columns=cols).astype({"sentence": "int64", "start": "int64", "end": "int64"})
 
 
 def model_hits(prepared: Prepared, model: FrameModel) -> pd.DataFrame:

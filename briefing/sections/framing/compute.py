@@ -39,7 +39,8 @@ def framing_section(prepared: Prepared) -> FramingResult:
     params = prepared.params
     model = model_for(params)  # framing.model: a trained classifier instead of the lexicon
     lexicon = lexicon_for(params) if model is None else model.lexicon()
-    inputs = {"model": model.digest() if model else None,"lexicon": [dataclasses.astuple(f) for f in lexicon.frames], "version": lexicon.version,
+    inputs = {"model": model.digest() if model else None,
+              "lexicon": [dataclasses.astuple(f) for f in lexicon.frames], "version": lexicon.version,
               "actors": [a.model_dump(mode="json") for a in params.actors],
               "options": params.framing.model_dump(mode="json", exclude={"lexicon", "extra_lexicons"}),
               "quality": digest(LABELLED.read_bytes(), ARTICLES.read_bytes(), DEFAULT_LEXICON.read_bytes()),
@@ -172,7 +173,8 @@ def _one_period(prepared: Prepared, shares: pd.DataFrame, hits: pd.DataFrame, na
                     g = hits[(hits["period"] == here) & (hits["frame"] == f)]
                     rows.append((a, b, here, "frame", f, names[f], "", int(counts[(here, f)]), example(g)))
             h_here = hits[hits["period"] == here]
-            only = h_here[(h_here["cue"] != "") & ~h_here["cue"].isin(set(hits.loc[hits["period"] == there, "cue"]))]
+            h_here = h_here[h_here["cue"] != ""]  # a model's frames have no cue
+            only = h_here[~h_here["cue"].isin(set(hits.loc[hits["period"] == there, "cue"]))]
             ranked = (only.groupby(["frame", "cue"], sort=False)["row"].nunique().reset_index(name="n")
                       .sort_values("n", ascending=False, kind="stable").head(_CUES_KEPT))
             for f, cue, n in ranked.itertuples(index=False):
@@ -213,7 +215,8 @@ def _evidence(comp: pd.DataFrame, hits: pd.DataFrame, periods: list[str], top: i
         for p in periods:
             gp = g[g["period"] == p]
             # cue hits per sentence, or a model's confidence
-            ranked = (gp.groupby("row")["prob"].max() if "prob" in gp else gp.groupby("row").size()).sort_values(ascending=False, kind="stable").head(per)
+            strength = gp.groupby("row")["prob"].max() if "prob" in gp else gp.groupby("row").size()
+            ranked = strength.sort_values(ascending=False, kind="stable").head(per)
             for r in ranked.index:
                 h = gp[gp["row"] == r]
                 first = h.iloc[0]
