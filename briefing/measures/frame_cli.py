@@ -263,7 +263,8 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--folds", type=_folds, default=5, help="cross-validation folds (default 5; 0: none)")
     t.add_argument("--seed", type=int, default=TrainSettings.seed, help="folds and solver seed")
     t.add_argument("--C", type=_c, default=TrainSettings.C, help="inverse regularisation (default 4)")
-    t.add_argument("--cues", action="store_true", help="add the lexicon's cue counts as features")
+    t.add_argument("--no-cues", dest="cues", action="store_false",
+                   help="leave out the lexicon's cue counts (features by default)")
     t.add_argument("--min-examples", type=_positive, default=0, metavar="N",
                    help="leave out frames with fewer labelled items (default: the number of folds)")
     t.add_argument("--split", help="train on the rows of this split only")

@@ -38,7 +38,9 @@ class TrainSettings:
     inner_folds: int = 3
     seed: int = 20240515
     C: float = 4.0  # inverse L2 strength of each frame's logistic regression
-    cues: bool = False  # add the lexicon's cue counts as features
+    # add the lexicon's cue counts as features: on the shipped labelled tune splits, cross-validated
+    # micro F1 0.27 -> 0.72 (65 sentences) and 0.44 -> 0.59 (64 articles)
+    cues: bool = True
     min_examples: int = 0  # frames with fewer labelled items are left out (0: the number of folds)
 
     def describe(self) -> str:
