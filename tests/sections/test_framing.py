@@ -436,3 +436,16 @@ def test_framing_numbers_with_a_model_equal_those_counted_from_its_predictions(t
         assert (res.evidence["cues"] == "").all() and "**" not in "".join(res.evidence["markdown"])
     assert "trained on 48 hand-coded sentences" in res.model_method
     assert "Of this corpus's words" in res.model_method
+
+
+def test_a_missing_model_file_is_named_in_one_line(tmp_path):
+    from briefing.validation import check_files
+
+    corpus, _ = build_corpus(tmp_path, {"A": [["tariff"]], "B": [["troops"]]})
+    params = validate({"title": "t", "corpus": corpus.name, "base_dir": str(tmp_path),
+                       "periods": [{"name": n, "start": s, "end": e} for n, s, e in PERIODS[:2]],
+                       "framing": {"model": "models/none.skops"}})
+    with pytest.raises(ParamsError) as err:
+        check_files(params, "p.yaml")
+    assert "framing.model" in str(err.value) and "none.skops" in str(err.value)
+    assert "\n" not in str(err.value)
