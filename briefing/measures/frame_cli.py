@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from briefing.errors import ParamsError, inert, shown
+from briefing.errors import ParamsError, inert
 from briefing.measures.frame_model import FORMAT_VERSION, FrameModel, save_model, words_of
 from briefing.measures.frame_train import (
     CrossValidation,
@@ -170,7 +170,9 @@ def train(args: argparse.Namespace) -> int:
             "label_counts": {n: int(c) for n, c in zip(names, y.sum(axis=0), strict=True)},
             "data_digest": data_digest(texts, train_rows["frames"].tolist()), "settings": vars(settings),
             "versions": versions(), "format_version": FORMAT_VERSION,
-            "vocabulary": sorted(set(words_of(texts)))}
+            "vocabulary": sorted(set(words_of(texts))),
+            # how the briefing names a frame: the lexicon's name when the label is its id or name
+            "display": {n: lexicon.names()[lexicon.lookup(n)] for n in names if lexicon.lookup(n)}}
     try:
         if args.folds:
             base = baselines(train_rows, names, args.unit, lexicon)
@@ -294,7 +296,7 @@ def cli_main(argv: list[str]) -> int:
     from briefing.measures.frame_suggest import suggest
 
     out = suggest(args.corpus, args.n, args.model, args.out)
-    print(inert(f"{shown(str(out))}: the items to code next (fill in the frames column, then train again on "
+    print(inert(f"{out}: the items to code next (fill in the frames column, then train again on "
                 "the combined file)"), file=sys.stderr)
     return 0
 

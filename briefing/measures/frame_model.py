@@ -118,8 +118,9 @@ class FrameModel:
     def lexicon(self) -> Lexicon:
         """The model's frames as a lexicon without cues (what the framing section lists)."""
         n = int(self.meta.get("n_items", 0))
-        frames = [Frame(i, name, f"learned from {n:,} coded {self.unit}s ({self.meta.get('source', '')})",
-                        ()) for i, name in zip(self.ids, self.names, strict=True)]
+        shown_as = self.meta.get("display", {})
+        what = f"learned from {n:,} coded {self.unit}s ({self.meta.get('source', '')})"
+        frames = [Frame(i, shown_as.get(name, name), what, ()) for i, name in zip(self.ids, self.names, strict=True)]
         return Lexicon(frames, version=f"model {self.meta.get('data_digest', '')[:12]}")
 
     def vocabulary(self) -> set[str]:
