@@ -120,7 +120,8 @@ class FrameModel:
         n = int(self.meta.get("n_items", 0))
         shown_as = self.meta.get("display", {})
         what = f"learned from {n:,} coded {self.unit}s ({self.meta.get('source', '')})"
-        frames = [Frame(i, shown_as.get(name, name), what, ()) for i, name in zip(self.ids, self.names, strict=True)]
+        frames = [Frame(i, shown_as.get(name, name), what, ())
+                  for i, name in zip(self.ids, self.names, strict=True)]
         return Lexicon(frames, version=f"model {self.meta.get('data_digest', '')[:12]}")
 
     def vocabulary(self) -> set[str]:
