@@ -76,7 +76,10 @@ def load_labelled(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise ParamsError(f"{path}: labelled file not found; give a CSV or JSONL with text and frames")
-    raw = path.read_text(encoding="utf-8")
+    try:
+        raw = path.read_text(encoding="utf-8-sig")  # a spreadsheet may start the file with a BOM
+    except UnicodeDecodeError as exc:
+        raise ParamsError(f"{path}: byte {exc.start}: not UTF-8 text; save the file as UTF-8") from None
     if path.suffix.lower() in (".jsonl", ".json"):
         try:
             records = [json.loads(line) for line in raw.splitlines() if line.strip()]
@@ -85,7 +88,11 @@ def load_labelled(path: str | Path) -> pd.DataFrame:
         df = pd.DataFrame(records)
     else:
         body = "\n".join(line for line in raw.splitlines() if not line.startswith("#"))
-        df = pd.DataFrame(list(csv.DictReader(io.StringIO(body))))
+        try:
+            df = pd.DataFrame(list(csv.DictReader(io.StringIO(body))))
+        except csv.Error as exc:
+            raise ParamsError(f"{path}: not a readable CSV ({exc}); give a CSV with text and frames "
+                              "columns") from None
     for col in ("text", "frames"):
         if col not in df.columns:
             raise ParamsError(f"{path}: no {col!r} column; the file needs text and frames")
