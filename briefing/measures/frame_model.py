@@ -128,7 +128,14 @@ class FrameModel:
         return set(self.meta.get("vocabulary", []))
 
     def digest(self) -> str:
-        return str(self.meta.get("model_digest", ""))
+        """sha256 of the weights, thresholds and frames: what the per-sentence cache is keyed by."""
+        import hashlib
+
+        h = hashlib.sha256()
+        for a in (self.coef, self.intercept, self.thresholds):
+            h.update(np.ascontiguousarray(a, dtype=np.float64).tobytes())
+        h.update(json.dumps([self.names, self.meta.get("data_digest", "")]).encode())
+        return h.hexdigest()
 
 
 def unique_ids(names: list[str]) -> list[str]:

@@ -231,8 +231,5 @@ def versions() -> dict[str, str]:
 
 
 def model_digest(model: FrameModel) -> str:
-    h = hashlib.sha256()
-    for a in (model.coef, model.intercept, model.thresholds):
-        h.update(np.ascontiguousarray(a, dtype=np.float64).tobytes())
-    h.update(json.dumps(model.names).encode())
-    return h.hexdigest()
+    """The model's digest (`FrameModel.digest`), kept in its meta."""
+    return model.digest()
