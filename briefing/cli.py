@@ -1,4 +1,4 @@
-"""The `briefing` command: setup, ingest, check, run, publish, evaluate-frames."""
+"""The `briefing` command: setup, ingest, check, run, publish, evaluate-frames, frames."""
 
 from __future__ import annotations
 
@@ -153,6 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
                             "of text and frames; see `briefing evaluate-frames --help`)")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=_cmd_evaluate_frames)
+
+    p = sub.add_parser("frames", add_help=False,
+                       help="train a frame classifier on coded text (train), score lexicons (evaluate), pick "
+                            "what to code next (suggest); see `briefing frames --help`")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -168,6 +173,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from briefing.measures.evaluate_frames import cli_main
 
             return cli_main(argv[1:])
+        if argv[:1] == ["frames"]:  # its own parser (briefing/measures/frame_cli.py)
+            from briefing.measures.frame_cli import cli_main as frames_main
+
+            return frames_main(argv[1:])
         parser = build_parser()
         args = parser.parse_args(argv)
         return int(args.func(args) or 0)

@@ -119,6 +119,9 @@ class FramingOptions(_Strict):
     article_min_share: float = Field(default=0.20, ge=0.0, le=1.0)
     #: ... and at least this many sentences do.
     article_min_sentences: int = Field(default=2, ge=1)
+    #: A frame classifier (`briefing frames train --out`), relative to the params file: when given,
+    #: it finds the frames of each sentence instead of the lexicon (briefing/measures/frame_model.py).
+    model: str | None = None
 
     @field_validator("extra_frames")
     @classmethod

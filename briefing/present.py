@@ -56,7 +56,7 @@ def bold_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
     """Escape `text`, making the character ranges in `spans` bold (for highlighted cue words)."""
     out, pos = [], 0
     for start, end in sorted(spans):
-        if start < pos:
+        if start < pos or end <= start:  # overlapping, or empty (nothing to bold)
             continue
         out.append(_escape_keeping_edges(text[pos:start]) if start > pos else "")
         out.append(f"**{escape(text[start:end])}**")

@@ -155,6 +155,10 @@ def check_files(params: Any, source: str | Path) -> None:
         if name and not _exists(params.resolve(name)):
             raise ParamsError(f"{source}: {field}: {shown(name)} does not exist; give a lexicon YAML "
                               "file, relative to the params file")
+    model = getattr(params.framing, "model", None)
+    if model and not _exists(params.resolve(model)):
+        raise ParamsError(f"{source}: framing.model: {shown(model)} does not exist; give a model written by "
+                          "`briefing frames train --out`, relative to the params file")
     from briefing.measures.lexicon import lexicon_for
 
     lexicon_for(params)  # raises LexiconError naming the lexicon file and the frame

@@ -21,9 +21,10 @@ Methods scored on the same articles:
   does, as the briefing counted documents before the rule.
 
 Per frame, over articles: precision = tp / predicted, recall = tp / labelled, F1 = 2PR/(P+R).
-Micro averages pool tp, predicted and labelled over every frame of the lexicon (a frame
-predicted but never labelled still costs precision); macro averages the frames some article is
-labelled with. Primary-frame accuracy = articles whose predicted primary frame equals the label
+Micro and macro averages are over the frames some scored article is labelled with (and, with
+`--frames`, named): a frame no article is labelled with is listed as not scored, as at the
+sentence level, since a file coded for some frames says nothing about the others.
+Primary-frame accuracy = articles whose predicted primary frame equals the label
 / articles with a primary label; a prediction of "none" (no frame substantial) counts as the
 codebook's Other ("any framing that fits none of the other dimensions") when the lexicon has a
 frame `other`; the strict figure, where it never does, is printed beside it.
@@ -91,6 +92,7 @@ class ArticleEvaluation:
     majority_frame: str = ""
     majority_primary: str = ""
     unscored: list[str] = field(default_factory=list)  # labels the lexicon has no frame for
+    unlabelled: list[str] = field(default_factory=list)  # frames no article is labelled with (not scored)
 
 
 def load_articles(path: str | Path) -> pd.DataFrame:
@@ -174,13 +176,14 @@ def _prf(tp: int, predicted: int, support: int) -> tuple[float, float, float]:
 
 
 def score(lexicon: Lexicon, gold: np.ndarray, pred: np.ndarray, gold_primary: Sequence[str],
-          pred_primary: Sequence[str]) -> MethodScores:
-    """Per-frame, micro and macro scores of predicted frames, and primary-frame accuracy."""
+          pred_primary: Sequence[str], frames: Sequence[str] | None = None) -> MethodScores:
+    """Per-frame, micro and macro scores of predicted frames (over the frames some article is
+    labelled with, of `frames` when given), and primary-frame accuracy."""
     names = lexicon.names()
     rows = []
     for j, f in enumerate(lexicon.ids):
         support, predicted = int(gold[:, j].sum()), int(pred[:, j].sum())
-        if support or predicted:
+        if support and (frames is None or f in frames):
             tp = int((gold[:, j] & pred[:, j]).sum())
             rows.append((f, names[f], support, predicted, tp, *_prf(tp, predicted, support)))
     table = pd.DataFrame(rows, columns=["frame", "name", "support", "predicted", "tp", "precision",
@@ -200,14 +203,16 @@ def score(lexicon: Lexicon, gold: np.ndarray, pred: np.ndarray, gold_primary: Se
     return MethodScores(table, micro, macro, correct, strict, n)
 
 
-def evaluate_articles(lexicon: Lexicon, data: pd.DataFrame, rule: ArticleRule = DEFAULT_RULE
-                      ) -> ArticleEvaluation:
-    """Score the rule, the two baselines and the any-cue rule on labelled articles."""
+def evaluate_articles(lexicon: Lexicon, data: pd.DataFrame, rule: ArticleRule = DEFAULT_RULE,
+                      frames: Sequence[str] | None = None) -> ArticleEvaluation:
+    """Score the rule, the two baselines and the any-cue rule on labelled articles (on `frames`
+    only, ids or names, when given)."""
     if data.empty:
         raise ParamsError("no labelled articles to score")
     data = data.reset_index(drop=True)
     ids = lexicon.ids
     gold, gold_primary, unscored = _gold(lexicon, data)
+    keep = None if frames is None else {lexicon.lookup(f) or f for f in frames}
     sents = article_sentences(data)
     n = sents.groupby("doc_id").size().reindex([str(i) for i in data.index], fill_value=0)
     det = FrameDetector(lexicon)
@@ -216,7 +221,7 @@ def evaluate_articles(lexicon: Lexicon, data: pd.DataFrame, rule: ArticleRule = 
     for label, h, r in ((RULE, hits, rule), (NAMES, NameBaseline(lexicon, det).hits(sents), ANY_CUE),
                         (ANY, hits, ANY_CUE)):
         sub, arts = article_table(h, n, ids, r)
-        methods[label] = score(lexicon, gold, sub.to_numpy(), gold_primary, arts["primary"].tolist())
+        methods[label] = score(lexicon, gold, sub.to_numpy(), gold_primary, arts["primary"].tolist(), keep)
     # majority class: the most frequent labels (ties: lexicon order), counted on these articles
     freq = gold.sum(axis=0)
     top_frame = ids[int(np.argmax(freq))]
@@ -225,9 +230,11 @@ def evaluate_articles(lexicon: Lexicon, data: pd.DataFrame, rule: ArticleRule = 
     top_primary = min(set(labelled), key=lambda p: (-labelled.count(p), order[p])) if labelled else NONE
     const = np.zeros_like(gold)
     const[:, ids.index(top_frame)] = True
-    methods[MAJORITY] = score(lexicon, gold, const, gold_primary, [top_primary] * len(data))
+    methods[MAJORITY] = score(lexicon, gold, const, gold_primary, [top_primary] * len(data), keep)
     ordered = {k: methods[k] for k in (RULE, NAMES, MAJORITY, ANY)}
-    return ArticleEvaluation(ordered, len(data), rule, top_frame, top_primary, unscored)
+    unlabelled = [lexicon.names()[f] for j, f in enumerate(ids) if not gold[:, j].any()
+                  and (keep is None or f in keep)]
+    return ArticleEvaluation(ordered, len(data), rule, top_frame, top_primary, unscored, unlabelled)
 
 
 def _cells(t: pd.DataFrame | None, frame: str) -> str:
@@ -275,6 +282,8 @@ def format_evaluation(ev: ArticleEvaluation, title: str) -> str:
                  + (f", primary-frame accuracy {a.accuracy:.2f}" if a.primary_n else ""))
     if ev.unscored:
         lines.append(f"labels with no frame in the lexicon (not scored): {', '.join(ev.unscored)}")
+    if ev.unlabelled:
+        lines.append(f"frames no article is labelled with (not scored): {', '.join(ev.unlabelled)}")
     return "\n".join(lines)
 
 

@@ -62,7 +62,9 @@ def cli_main(argv: list[str]) -> int:
                     help=f"articles: share of sentences a frame needs (default {rule.min_share:g})")
     ap.add_argument("--min-sentences", type=_count, default=None,
                     help=f"articles: sentences a frame needs (default {rule.min_sentences})")
+    ap.add_argument("--frames", metavar="A,B", help="score only these frames (ids or names, comma-separated)")
     args = ap.parse_args(argv)
+    frames = [f.strip() for f in args.frames.split(",") if f.strip()] if args.frames else None
     article = args.unit == "article"
     path = args.file or str(ARTICLES if article else LABELLED)
     try:
@@ -75,16 +77,19 @@ def cli_main(argv: list[str]) -> int:
         rule = ArticleRule(rule.min_share if args.min_share is None else args.min_share,
                            rule.min_sentences if args.min_sentences is None else args.min_sentences)
         data = load_articles(path) if article else load_labelled(path)
+        for f in frames or []:
+            if lexicon.lookup(f) is None:
+                raise ParamsError(f"--frames: {f!r} is not a frame of the lexicon; give frame ids or names")
         splits = [args.split] if args.split else sorted(s for s in data["split"].unique() if s) + ["all"]
         for s in splits:
             part = data if s == "all" else data[data["split"] == s]
             if part.empty:
                 raise ParamsError(f"{path}: no rows with split {s!r}")
             if article:
-                print(format_evaluation(evaluate_articles(lexicon, part, rule),
+                print(format_evaluation(evaluate_articles(lexicon, part, rule, frames),
                                         f"{path} [{s}: {len(part)} articles]"))
             else:
-                print(format_scores(evaluate(lexicon, part), f"{path} [{s}: {len(part)} sentences]"))
+                print(format_scores(evaluate(lexicon, part, frames), f"{path} [{s}: {len(part)} sentences]"))
             print()
     except BriefingError as exc:
         print(f"briefing evaluate-frames: error: {exc}", file=sys.stderr)

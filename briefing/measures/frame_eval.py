@@ -1,7 +1,7 @@
 """How well the cue lexicons find frames: precision, recall and F1 against labelled sentences.
 
 `briefing evaluate-frames FILE` reads a CSV or JSONL with `text` and `frames` (frame ids or
-names, separated by ';' or '|' in CSV, or a list in JSONL) and an optional `split` column, and
+names, separated by ';', '|' or ',' in CSV, or a list in JSONL) and an optional `split` column, and
 prints per-frame and micro/macro scores. Lines of a CSV starting with '#' are comments.
 With `--unit article` the rows are articles, scored at the article level beside two baselines
 (`briefing.measures.article_eval`).
@@ -13,6 +13,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -43,7 +44,31 @@ def _split_labels(value: object) -> list[str]:
         return [str(v).strip() for v in value if str(v).strip()]
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return []
-    return [p.strip() for p in str(value).replace("|", ";").split(";") if p.strip()]
+    text = str(value)
+    if ";" in text or "|" in text:
+        return [p.strip() for p in text.replace("|", ";").split(";") if p.strip()]
+    return _comma_labels(text)
+
+
+def _comma_labels(text: str) -> list[str]:
+    """Labels separated by commas, keeping a shipped frame name that holds one ("Legality,
+    constitutionality and jurisprudence") whole."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    whole = _comma_names()
+    out: list[str] = []
+    for p in parts:
+        if out and f"{out[-1]}, {p}".casefold() in whole:
+            out[-1] = f"{out[-1]}, {p}"
+        else:
+            out.append(p)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _comma_names() -> frozenset[str]:
+    from briefing.measures.lexicon import load_lexicon
+
+    return frozenset(f.name.casefold() for f in load_lexicon().frames if "," in f.name)
 
 
 def load_labelled(path: str | Path) -> pd.DataFrame:
@@ -51,7 +76,10 @@ def load_labelled(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise ParamsError(f"{path}: labelled file not found; give a CSV or JSONL with text and frames")
-    raw = path.read_text(encoding="utf-8")
+    try:
+        raw = path.read_text(encoding="utf-8-sig")  # a spreadsheet may start the file with a BOM
+    except UnicodeDecodeError as exc:
+        raise ParamsError(f"{path}: byte {exc.start}: not UTF-8 text; save the file as UTF-8") from None
     if path.suffix.lower() in (".jsonl", ".json"):
         try:
             records = [json.loads(line) for line in raw.splitlines() if line.strip()]
@@ -60,7 +88,11 @@ def load_labelled(path: str | Path) -> pd.DataFrame:
         df = pd.DataFrame(records)
     else:
         body = "\n".join(line for line in raw.splitlines() if not line.startswith("#"))
-        df = pd.DataFrame(list(csv.DictReader(io.StringIO(body))))
+        try:
+            df = pd.DataFrame(list(csv.DictReader(io.StringIO(body))))
+        except csv.Error as exc:
+            raise ParamsError(f"{path}: not a readable CSV ({exc}); give a CSV with text and frames "
+                              "columns") from None
     for col in ("text", "frames"):
         if col not in df.columns:
             raise ParamsError(f"{path}: no {col!r} column; the file needs text and frames")
@@ -69,8 +101,10 @@ def load_labelled(path: str | Path) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def evaluate(lexicon: Lexicon, labelled: pd.DataFrame) -> Scores:
-    """Score the lexicon on every frame that the labels use and the lexicon has."""
+def evaluate(lexicon: Lexicon, labelled: pd.DataFrame, frames: list[str] | None = None) -> Scores:
+    """Score the lexicon on every frame that the labels use and the lexicon has (of `frames`, ids or
+    names, when given)."""
+    keep = None if frames is None else {lexicon.lookup(f) or f for f in frames}
     gold, unscored = [], set()
     for labels in labelled["frames"]:
         ids = set()
@@ -82,7 +116,7 @@ def evaluate(lexicon: Lexicon, labelled: pd.DataFrame) -> Scores:
                 ids.add(fid)
         gold.append(ids)
     pred = detect_frames(lexicon, labelled["text"].astype(str))
-    used = [f for f in lexicon.ids if any(f in g for g in gold)]
+    used = [f for f in lexicon.ids if any(f in g for g in gold) and (keep is None or f in keep)]
     rows = []
     for f in used:
         tp = sum(f in g and f in p for g, p in zip(gold, pred, strict=True))
@@ -94,7 +128,7 @@ def evaluate(lexicon: Lexicon, labelled: pd.DataFrame) -> Scores:
     tp, pr, sp = (int(table[c].sum()) for c in ("tp", "predicted", "support"))
     micro = dict(zip(("precision", "recall", "f1"), _prf(tp, pr, sp), strict=True))
     macro = {c: float(table[c].mean()) if len(table) else 0.0 for c in ("precision", "recall", "f1")}
-    unlabelled = [lexicon.names()[f] for f in lexicon.ids if f not in used]
+    unlabelled = [lexicon.names()[f] for f in lexicon.ids if f not in used and (keep is None or f in keep)]
     return Scores(table, micro, macro, len(labelled), sorted(unscored), unlabelled)
 
 

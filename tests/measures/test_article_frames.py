@@ -215,3 +215,21 @@ def test_evaluate_frames_refuses_bad_article_options_in_one_line(tmp_path, capsy
     empty.write_text(json.dumps({"text": "  ", "frames": ["economic"]}), "utf-8")
     assert cli_main(["--unit", "article", str(empty)]) == 2
     assert "article 1 has no text" in capsys.readouterr().err
+
+
+def test_frames_no_article_is_labelled_with_are_not_scored(tmp_path):
+    from briefing.measures.article_eval import RULE, evaluate_articles, load_articles
+    from briefing.measures.lexicon import load_lexicon
+
+    rows = [{"text": "Tariffs and trade costs hit farmers. Exports fell. The tariff war cost jobs. "
+                     "Police arrested a man for murder.", "frames": ["economic"]},
+            {"text": "Police arrested a man for murder. The court jailed him. Crime rose. "
+                     "Prices of goods and the economy grew.", "frames": ["crime"]}]
+    path = tmp_path / "two.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    ev = evaluate_articles(load_lexicon(), load_articles(path))
+    scored = set(ev.methods[RULE].per_frame["frame"])
+    assert scored <= {"economic", "crime"}
+    assert "Political" in ev.unlabelled and "Economic" not in ev.unlabelled
+    only = evaluate_articles(load_lexicon(), load_articles(path), frames=["Economic"])
+    assert set(only.methods[RULE].per_frame["frame"]) <= {"economic"}

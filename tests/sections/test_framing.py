@@ -401,3 +401,51 @@ def test_the_main_texts_evidence_is_one_sentence_per_period_and_the_appendixs_ev
     # "Officials met about troops in city 0 today." cut after four words, its source kept
     assert quoted and all(q.split(": ", 1)[1].startswith("“Officials met about ") and "\\[…\\]” (Wire, "
                                                                                       in q for q in quoted)
+
+
+# --- a trained classifier instead of the lexicon --------------------------------------------------
+
+def test_framing_numbers_with_a_model_equal_those_counted_from_its_predictions(tmp_path):
+    from briefing.measures.frame_model import save_model
+    from briefing.measures.frame_train import TrainSettings, fit_model, label_matrix
+
+    texts = [f"Officials met about {c} in city {i} today." for i in range(12)
+             for c in ("tariff", "troops", "vaccine", "the weather")]
+    labels = [[{"tariff": "Economic", "troops": "Security", "vaccine": "Health"}[c]] if c != "the weather"
+              else [] for i in range(12) for c in ("tariff", "troops", "vaccine", "the weather")]
+    names, y = label_matrix(labels)
+    model = fit_model(texts, y, names, TrainSettings(folds=3))
+    model.meta = {"unit": "sentence", "n_items": len(texts), "source": "coded.csv"}
+    save_model(model, tmp_path / "frames.skops")
+    rng = np.random.default_rng(4)
+    plan = {p: [list(rng.choice(["tariff", "troops", "vaccine", ""], size=rng.integers(2, 6), p=w))
+                for _ in range(6)] for p, w in (("A", [0.5, 0.1, 0.2, 0.2]), ("B", [0.1, 0.6, 0.1, 0.2]))}
+    prepared, _ = prepared_for(tmp_path, plan, model="frames.skops")
+    res = framing_section(prepared)
+    sents = prepared.sentences
+    pred = model.predict(sents["text"].tolist())
+    assert set(res.frames["name"]) == set(names)
+    s = res.shares.set_index(["period", "frame"])
+    for p in plan:
+        in_p = (sents["period"].astype(str) == p).to_numpy()
+        for j, fid in enumerate(model.ids):
+            assert s.loc[(p, fid), "with_frame"] == int(pred[in_p, j].sum())
+            assert s.loc[(p, fid), "share"] == pytest.approx(pred[in_p, j].sum() / in_p.sum())
+    # evidence: the sentences the model is surest of, no cue named, nothing bolded
+    if len(res.evidence):
+        assert (res.evidence["cues"] == "").all() and "**" not in "".join(res.evidence["markdown"])
+    assert "trained on 48 hand-coded sentences" in res.model_method
+    assert "Of this corpus's words" in res.model_method
+
+
+def test_a_missing_model_file_is_named_in_one_line(tmp_path):
+    from briefing.validation import check_files
+
+    corpus, _ = build_corpus(tmp_path, {"A": [["tariff"]], "B": [["troops"]]})
+    params = validate({"title": "t", "corpus": corpus.name, "base_dir": str(tmp_path),
+                       "periods": [{"name": n, "start": s, "end": e} for n, s, e in PERIODS[:2]],
+                       "framing": {"model": "models/none.skops"}})
+    with pytest.raises(ParamsError) as err:
+        check_files(params, "p.yaml")
+    assert "framing.model" in str(err.value) and "none.skops" in str(err.value)
+    assert "\n" not in str(err.value)

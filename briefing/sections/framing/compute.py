@@ -19,8 +19,10 @@ from briefing.corpus.prepare import Prepared
 from briefing.measures.article_eval import ARTICLES, evaluate_articles, load_articles, quality_table
 from briefing.measures.article_frames import NONE, ArticleRule, article_table
 from briefing.measures.frame_eval import LABELLED, evaluate, load_labelled
+from briefing.measures.frame_model import FrameModel, model_for
 from briefing.measures.frames import frame_matrix
 from briefing.measures.lexicon import DEFAULT_LEXICON, Lexicon, lexicon_for, load_lexicon
+from briefing.measures.model_frames import model_hits, model_method
 from briefing.measures.per_sentence import actor_mentions, frame_hits
 from briefing.measures.stats import bootstrap_ratio_diff, bootstrap_shares, compare_counts
 from briefing.sections.framing.prose import example, findings, prose, quote
@@ -35,23 +37,25 @@ def framing_section(prepared: Prepared) -> FramingResult:
     """The framing section's tables, prose and findings: computed once per corpus, lexicon,
     actors, options and code, then read from where they are kept (`briefing.store.results`)."""
     params = prepared.params
-    lexicon = lexicon_for(params)
-    inputs = {"lexicon": [dataclasses.astuple(f) for f in lexicon.frames], "version": lexicon.version,
+    model = model_for(params)  # framing.model: a trained classifier instead of the lexicon
+    lexicon = lexicon_for(params) if model is None else model.lexicon()
+    inputs = {"model": model.digest() if model else None,
+              "lexicon": [dataclasses.astuple(f) for f in lexicon.frames], "version": lexicon.version,
               "actors": [a.model_dump(mode="json") for a in params.actors],
               "options": params.framing.model_dump(mode="json", exclude={"lexicon", "extra_lexicons"}),
               "quality": digest(LABELLED.read_bytes(), ARTICLES.read_bytes(), DEFAULT_LEXICON.read_bytes()),
               "code": code_digest(__name__)}
     return section_result("framing", FramingResult, prepared, inputs,
-                          lambda: compute_framing(prepared, lexicon))
+                          lambda: compute_framing(prepared, lexicon, model))
 
 
-def compute_framing(prepared: Prepared, lexicon: Lexicon) -> FramingResult:
+def compute_framing(prepared: Prepared, lexicon: Lexicon, model: FrameModel | None = None) -> FramingResult:
     """Detect frames in every sentence and measure how their shares changed between periods."""
     params = prepared.params
     opts = params.framing
     names = lexicon.names()
     sents = prepared.sentences
-    hits = frame_hits(prepared, lexicon)
+    hits = frame_hits(prepared, lexicon) if model is None else model_hits(prepared, model)
     has = frame_matrix(hits, sents.index, lexicon.ids)
     periods = prepared.period_names
     docs = prepared.documents
@@ -99,7 +103,8 @@ def compute_framing(prepared: Prepared, lexicon: Lexicon) -> FramingResult:
                            lexicon_version=lexicon.version,
                            small_sample=small, level=opts.level, period_names=periods,
                            primary=primary, articles=articles, article_quality=art_quality,
-                           article_method=article_method(rule, art_quality))
+                           article_method=article_method(rule, art_quality),
+                           model_method=model_method(model, sents["text"].tolist()) if model else "")
     result.findings = findings(result)
     result.prose = prose(result, n_docs, hits, len(sents), has)
     return result
@@ -168,6 +173,7 @@ def _one_period(prepared: Prepared, shares: pd.DataFrame, hits: pd.DataFrame, na
                     g = hits[(hits["period"] == here) & (hits["frame"] == f)]
                     rows.append((a, b, here, "frame", f, names[f], "", int(counts[(here, f)]), example(g)))
             h_here = hits[hits["period"] == here]
+            h_here = h_here[h_here["cue"] != ""]  # a model's frames have no cue
             only = h_here[~h_here["cue"].isin(set(hits.loc[hits["period"] == there, "cue"]))]
             ranked = (only.groupby(["frame", "cue"], sort=False)["row"].nunique().reset_index(name="n")
                       .sort_values("n", ascending=False, kind="stable").head(_CUES_KEPT))
@@ -208,7 +214,9 @@ def _evidence(comp: pd.DataFrame, hits: pd.DataFrame, periods: list[str], top: i
         g = hits[hits["frame"] == f]
         for p in periods:
             gp = g[g["period"] == p]
-            ranked = gp.groupby("row").size().sort_values(ascending=False, kind="stable").head(per)
+            # cue hits per sentence, or a model's confidence
+            strength = gp.groupby("row")["prob"].max() if "prob" in gp else gp.groupby("row").size()
+            ranked = strength.sort_values(ascending=False, kind="stable").head(per)
             for r in ranked.index:
                 h = gp[gp["row"] == r]
                 first = h.iloc[0]

@@ -114,7 +114,8 @@ def prose(res: FramingResult, n_docs: pd.Series, hits: pd.DataFrame, n_sents: in
     framed = int(has.any(axis=1).sum())
     parts = [f"Of {present.fmt_number(n_sents)} sentences, {present.fmt_number(framed)} "
              f"({pct(framed / n_sents if n_sents else np.nan)}) carry at least one of the "
-             f"{len(names)} frames ({present.fmt_number(len(hits))} cue hits)."]
+             f"{len(names)} frames ({present.fmt_number(len(hits))} "
+             f"{'frame decisions of the trained classifier' if 'prob' in hits else 'cue hits'})."]
     for (a, b), comp in res.comparisons.groupby(["period_a", "period_b"], sort=False):
         big = comp[comp["change"] != 0].sort_values("abs_change", ascending=False, kind="stable").head(3)
         if big.empty:

@@ -37,6 +37,7 @@ class FramingResult:
     # micro precision/recall/F1, macro F1, primary-frame accuracy
     article_quality: pd.DataFrame = field(default_factory=pd.DataFrame)
     article_method: str = ""  # the methods paragraph of the article-level measure, with its figures
+    model_method: str = ""  # with framing.model: the classifier, its training sample and scores
     lexicon_version: str = ""
     findings: list[Finding] = field(default_factory=list)
     small_sample: bool = True
