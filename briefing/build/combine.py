@@ -88,7 +88,7 @@ def front_matter(meta: DocumentMeta, formats: list[str] | None = None) -> str:
                             "fig-responsive": True, "anchor-sections": False, "css": [QUARTO_CSS]}
     if "pdf" in formats:
         html["format-links"] = ["html", {"format": "typst", "text": "PDF", "icon": "file-pdf"}]
-    typst = {"papersize": meta.paper, "toc": True, "toc-depth": 2, "page-numbering": "1",
+    typst = {"papersize": meta.paper, "keep-typ": True, "toc": True, "toc-depth": 2, "page-numbering": "1",
              "fig-format": "svg", "include-in-header": [{"text": f"{TYPST_TABLES}\n{TYPST_FIGURES}"}]}
     data: dict[str, Any] = {
         "title": escape(meta.title),
@@ -232,8 +232,13 @@ def combine(notebooks: list[Path], meta: DocumentMeta, footer: str,
 
 
 def write_notebook(nb: Node, path: Path) -> None:
-    """Write a notebook (nbformat 4 JSON)."""
-    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    """Write a notebook (nbformat 4 JSON), each cell's source as a list of lines as nbformat
+    writes it: Quarto 1.10 joins a source given as one string without its line breaks, which ran
+    a heading into the paragraph under it."""
+    cells = [Node(c, source=c.source.splitlines(keepends=True)) if isinstance(c.get("source"), str)
+             else c for c in nb.get("cells", [])]
+    path.write_text(json.dumps(Node(nb, cells=cells), indent=1, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
 
 
 #: Characters XML 1.0 forbids. Matplotlib writes each label into an SVG comment as it is, so an
