@@ -71,6 +71,13 @@ TYPST_TABLES = ("#show table: set par(justify: false)\n#show table: set text(hyp
 #: Quarto's of kind "quarto-float-fig".
 TYPST_FIGURES = ('#show figure.where(kind: image): set figure(placement: auto)\n'
                  '#show figure.where(kind: "quarto-float-fig"): set figure(placement: auto)')
+#: Every Typst rule both renderers' PDF starts with: small tables (8pt, tight cells) with the rules
+#: above, figures placed as above, and long tables (figures) continuing on the next page.
+TYPST_RULES = ("#show table: set text(size: 8pt)\n#set table(inset: (x: 3pt, y: 4pt))\n"
+               f"{TYPST_TABLES}\n{TYPST_FIGURES}\n#show figure: set block(breakable: true)")
+#: The PDF's body text size and margins, the same under both renderers.
+TYPST_FONTSIZE = "10pt"
+TYPST_MARGIN = {"x": "2cm", "y": "2.2cm"}
 #: Stylesheet added to Quarto's HTML (aligned digits, unbroken dates, sticky headers).
 QUARTO_CSS = "quarto.css"
 
@@ -89,7 +96,8 @@ def front_matter(meta: DocumentMeta, formats: list[str] | None = None) -> str:
     if "pdf" in formats:
         html["format-links"] = ["html", {"format": "typst", "text": "PDF", "icon": "file-pdf"}]
     typst = {"papersize": meta.paper, "keep-typ": True, "toc": True, "toc-depth": 2, "page-numbering": "1",
-             "fig-format": "svg", "include-in-header": [{"text": f"{TYPST_TABLES}\n{TYPST_FIGURES}"}]}
+             "fontsize": TYPST_FONTSIZE, "margin": dict(TYPST_MARGIN), "fig-format": "svg",
+             "include-in-header": [{"text": TYPST_RULES}]}
     data: dict[str, Any] = {
         "title": escape(meta.title),
         "date": meta.date,
@@ -160,7 +168,8 @@ def _appendix_meta(nb: Node, path: Path) -> tuple[str, str, list[str], bool]:
     stem = re.sub(r"^\d+_", "", path.stem)
     anchor = str(info.get("anchor") or "appendix-" + re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-"))
     heading = next((m.group(1).strip() for c in nb.get("cells", []) if c.get("cell_type") == "markdown"
-                    for m in [re.match(r"^#{1,2}\s+(.+)$", c.source.strip(), re.M)] if m), stem)
+                    for m in [re.match(r"^#{1,2}\s+(.+?)(?:\s+\{[^}]*\})?\s*$", c.source.strip(), re.M)]
+                    if m), stem)
     summary = str(info.get("summary") or f"{heading} in full")
     return anchor, summary, [str(t) for t in info.get("tables", [])], bool(meta.get("closing"))
 

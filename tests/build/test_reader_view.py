@@ -271,7 +271,8 @@ def test_the_html_appendix_is_collapsed_in_details_elements(briefing):
     log, provenance, params) sits in <details> elements that start closed; no script needed."""
     page = (briefing / "briefing.html").read_text(encoding="utf-8")
     assert len(page.encode()) < MAX_HTML
-    main, _, appendix = page.partition('<h2 id="appendix"')
+    # the embedded renderer puts the id on the heading, Quarto on the <section> around it
+    main, _, appendix = re.split(r'(<(?:h2|section) id="appendix")', page, maxsplit=1)
     assert appendix and "<details" not in main
     opened = re.findall(r"<details\b[^>]*>", appendix)
     assert len(opened) == 5 and not [d for d in opened if re.search(r"\bopen\b", d)], opened
@@ -314,3 +315,20 @@ def test_the_opened_appendix_stays_inside_the_page(briefing, tmp_path, width):
     view = found["viewport"]
     assert found["page"] <= view, found
     assert found["tables"] and max(found["tables"]) <= view, found
+
+
+def test_every_internal_link_points_to_an_explicit_heading_id_or_label(briefing, tmp_path):
+    """The guard that runs without Quarto: in the combined document handed to the renderers, every
+    `](#id)` (the key findings' links to their sections, the sections' links to the appendix)
+    targets an id written in the document, which both renderers' Typst make a label."""
+    from briefing.build.combine import DocumentMeta, combine, to_markdown
+    from briefing.build.links import ids_and_links, unlabelled_links
+
+    notebooks = sorted((briefing / "notebooks").glob("*.ipynb"))
+    nb = combine(notebooks, DocumentMeta("T", None, "2026-01-01"), "footer")
+    md = to_markdown(nb, tmp_path / "figures", "svg")
+    _, links = ids_and_links(md)
+    assert {"sentiment", "appendix-corpus", "appendix-sentiment"} <= set(links), links
+    assert unlabelled_links(md) == []
+    page = (briefing / "briefing.html").read_text(encoding="utf-8")
+    assert all(f'id="{target}"' in page for target in links)  # and the HTML has each target
