@@ -60,6 +60,9 @@ def cell_options(source: str) -> dict[str, Any]:
 VERBATIM_FILTER = "verbatim.lua"
 #: Pandoc Lua filter both renderers run: the appendix's `details` divs -> <details> / PDF pointers.
 DETAILS_FILTER = "details.lua"
+#: Pandoc Lua filter Quarto runs before reading the document (`at: pre-ast`): captioned tables
+#: become numbered table floats in its PDF, which otherwise dropped their captions.
+TABLES_FILTER = "tables.lua"
 #: Typst rules for tables, in both renderers' PDF: ragged right, no hyphen inside a word in narrow
 #: cells (each column is at least as wide as its longest word: present.column_widths); a caption
 #: above its table sticks to it, so a table that breaks to the next page (figures are breakable)
@@ -95,7 +98,9 @@ def front_matter(meta: DocumentMeta, formats: list[str] | None = None) -> str:
                             "fig-responsive": True, "anchor-sections": False, "css": [QUARTO_CSS]}
     if "pdf" in formats:
         html["format-links"] = ["html", {"format": "typst", "text": "PDF", "icon": "file-pdf"}]
-    typst = {"papersize": meta.paper, "keep-typ": True, "toc": True, "toc-depth": 2, "page-numbering": "1",
+    # toc-depth 1: Quarto shifts `##` headings to level 1 in the PDF (there is no `#` heading), so
+    # the contents list the sections, as the embedded PDF's do
+    typst = {"papersize": meta.paper, "keep-typ": True, "toc": True, "toc-depth": 1, "page-numbering": "1",
              "fontsize": TYPST_FONTSIZE, "margin": dict(TYPST_MARGIN), "fig-format": "svg",
              "include-in-header": [{"text": TYPST_RULES}]}
     data: dict[str, Any] = {
@@ -104,7 +109,7 @@ def front_matter(meta: DocumentMeta, formats: list[str] | None = None) -> str:
         "lang": meta.lang,
         "execute": {"echo": False, "warning": False},
         "echo": False,
-        "filters": [VERBATIM_FILTER, DETAILS_FILTER],
+        "filters": [VERBATIM_FILTER, DETAILS_FILTER, {"path": TABLES_FILTER, "at": "pre-ast"}],
         "format": {**({"html": html} if "html" in formats else {}),
                    **({"typst": typst} if "pdf" in formats else {})},
     }

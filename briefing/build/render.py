@@ -18,6 +18,7 @@ from pathlib import Path
 from briefing.build.combine import (
     DETAILS_FILTER,
     QUARTO_CSS,
+    TABLES_FILTER,
     TYPST_FONTSIZE,
     TYPST_MARGIN,
     TYPST_RULES,
@@ -110,7 +111,8 @@ def render(notebooks: list[Path], out_dir: Path, formats: list[str], meta: Docum
     if renderer.name == "quarto":
         src = work / "briefing.ipynb"
         write_notebook(nb, src)
-        (work / QUARTO_CSS).write_text(_resource(QUARTO_CSS), encoding="utf-8")
+        for name in (QUARTO_CSS, TABLES_FILTER):
+            (work / name).write_text(_resource(name), encoding="utf-8")
         outputs = _quarto(renderer.executable or "quarto", src, formats, out_dir, logs)
     else:  # the formats at once: pandoc and typst are separate programs, one per core
         from concurrent.futures import ThreadPoolExecutor

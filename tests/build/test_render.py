@@ -274,7 +274,7 @@ def test_front_matter_links_the_pdf_under_other_formats_and_lists_only_the_forma
     assert set(both["format"]) == {"html", "typst"}
     assert both["format"]["html"]["format-links"] == [
         "html", {"format": "typst", "text": "PDF", "icon": "file-pdf"}]
-    assert both["filters"] == ["verbatim.lua", "details.lua"]
+    assert both["filters"] == ["verbatim.lua", "details.lua", {"path": "tables.lua", "at": "pre-ast"}]
     assert both["format"]["html"]["css"] == ["quarto.css"]
     assert "hyphenate: false" in both["format"]["typst"]["include-in-header"][0]["text"]
     html_only = yaml.safe_load(front_matter(META, ["html"]).strip("-\n"))
@@ -284,7 +284,7 @@ def test_front_matter_links_the_pdf_under_other_formats_and_lists_only_the_forma
 FAKE_QUARTO = """#!/bin/sh
 if [ "$1" = "--version" ]; then echo 1.6.40; exit 0; fi
 echo "$*" >> "$FAKE_QUARTO_LOG"
-for f in briefing.ipynb verbatim.lua details.lua quarto.css; do
+for f in briefing.ipynb verbatim.lua details.lua tables.lua quarto.css; do
   test -f "$f" || { echo "no $f" >&2; exit 3; }
 done
 printf '<!DOCTYPE html><p>fake</p>' > briefing.html
