@@ -146,6 +146,7 @@ def _quarto(exe: str, src: Path, formats: list[str], out_dir: Path, logs: Path) 
         final = out_dir / name
         os.replace(produced, final)
         outputs.append(final)
+        checkpoint(f"rendered-{fmt}")  # the same moments as the embedded renderer's
     return outputs
 
 
