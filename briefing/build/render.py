@@ -135,8 +135,14 @@ def _quarto(exe: str, src: Path, formats: list[str], out_dir: Path, logs: Path) 
     """Every format in one `quarto render` of briefing.ipynb (its front matter lists them): the
     outputs are briefing.html and briefing.pdf, and the HTML's "Other Formats" link points at
     the PDF. (Rendering each format on its own with --output made that link point at the HTML.)"""
-    run_tool([exe, "render", src.name, "--no-execute"], src.parent, "quarto render", logs / "quarto.log",
-             errors_fail=True)
+    try:
+        run_tool([exe, "render", src.name, "--no-execute"], src.parent, "quarto render",
+                 logs / "quarto.log", errors_fail=True)
+    except RunError:
+        typ = src.parent / "briefing.typ"  # the Typst Quarto wrote (keep-typ), beside the log
+        if typ.is_file() and typ.parent != logs:
+            shutil.copyfile(typ, logs / typ.name)
+        raise
     outputs = []
     for fmt in formats:
         name = f"briefing.{fmt}"

@@ -434,6 +434,8 @@ def test_a_typst_failure_is_one_plain_line_naming_its_first_error_and_the_log(tm
     tool = "quarto render" if backend == "quarto" else "typst"
     assert message.startswith(f"{tool} failed: label `<nowhere>` does not exist in the document"), message
     assert "nowhere" in log and ("briefing.typ" in log)
+    if backend == "quarto":  # the Typst Quarto wrote is kept beside its log
+        assert "#link(<nowhere>)" in (tmp_path / "logs" / "briefing.typ").read_text()
 
 
 @pytest.mark.parametrize("backend", ["embedded", "quarto"])
