@@ -202,6 +202,8 @@ def test_pdf_first_pages_as_images_show_the_summary(site, tmp_path):
         pytest.skip("poppler-utils not installed (`make test` installs it as root)")
     pdf = site / "biden-amlo-2022-vs-2023" / "briefing.pdf"
     SHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SHOTS.glob("pdf-page-*.png"):  # pdftoppm names pages -1 or -01 by the page count
+        old.unlink()
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(pdf),
                     str(SHOTS / "pdf-page")], check=True)
     pages = sorted(SHOTS.glob("pdf-page-*.png"))
