@@ -60,6 +60,9 @@ def cell_options(source: str) -> dict[str, Any]:
 VERBATIM_FILTER = "verbatim.lua"
 #: Pandoc Lua filter both renderers run: the appendix's `details` divs -> <details> / PDF pointers.
 DETAILS_FILTER = "details.lua"
+#: Pandoc Lua filter Quarto runs before reading the document (`at: pre-ast`): captioned tables
+#: become numbered table floats in its PDF, which otherwise dropped their captions.
+TABLES_FILTER = "tables.lua"
 #: Typst rules for tables, in both renderers' PDF: ragged right, no hyphen inside a word in narrow
 #: cells (each column is at least as wide as its longest word: present.column_widths); a caption
 #: above its table sticks to it, so a table that breaks to the next page (figures are breakable)
@@ -71,6 +74,13 @@ TYPST_TABLES = ("#show table: set par(justify: false)\n#show table: set text(hyp
 #: Quarto's of kind "quarto-float-fig".
 TYPST_FIGURES = ('#show figure.where(kind: image): set figure(placement: auto)\n'
                  '#show figure.where(kind: "quarto-float-fig"): set figure(placement: auto)')
+#: Every Typst rule both renderers' PDF starts with: small tables (8pt, tight cells) with the rules
+#: above, figures placed as above, and long tables (figures) continuing on the next page.
+TYPST_RULES = ("#show table: set text(size: 8pt)\n#set table(inset: (x: 3pt, y: 4pt))\n"
+               f"{TYPST_TABLES}\n{TYPST_FIGURES}\n#show figure: set block(breakable: true)")
+#: The PDF's body text size and margins, the same under both renderers.
+TYPST_FONTSIZE = "10pt"
+TYPST_MARGIN = {"x": "2cm", "y": "2.2cm"}
 #: Stylesheet added to Quarto's HTML (aligned digits, unbroken dates, sticky headers).
 QUARTO_CSS = "quarto.css"
 
@@ -88,15 +98,18 @@ def front_matter(meta: DocumentMeta, formats: list[str] | None = None) -> str:
                             "fig-responsive": True, "anchor-sections": False, "css": [QUARTO_CSS]}
     if "pdf" in formats:
         html["format-links"] = ["html", {"format": "typst", "text": "PDF", "icon": "file-pdf"}]
-    typst = {"papersize": meta.paper, "toc": True, "toc-depth": 2, "page-numbering": "1",
-             "fig-format": "svg", "include-in-header": [{"text": f"{TYPST_TABLES}\n{TYPST_FIGURES}"}]}
+    # toc-depth 1: Quarto shifts `##` headings to level 1 in the PDF (there is no `#` heading), so
+    # the contents list the sections, as the embedded PDF's do
+    typst = {"papersize": meta.paper, "keep-typ": True, "toc": True, "toc-depth": 1, "page-numbering": "1",
+             "fontsize": TYPST_FONTSIZE, "margin": dict(TYPST_MARGIN), "fig-format": "svg",
+             "include-in-header": [{"text": TYPST_RULES}]}
     data: dict[str, Any] = {
         "title": escape(meta.title),
         "date": meta.date,
         "lang": meta.lang,
         "execute": {"echo": False, "warning": False},
         "echo": False,
-        "filters": [VERBATIM_FILTER, DETAILS_FILTER],
+        "filters": [VERBATIM_FILTER, DETAILS_FILTER, {"path": TABLES_FILTER, "at": "pre-ast"}],
         "format": {**({"html": html} if "html" in formats else {}),
                    **({"typst": typst} if "pdf" in formats else {})},
     }
@@ -160,7 +173,8 @@ def _appendix_meta(nb: Node, path: Path) -> tuple[str, str, list[str], bool]:
     stem = re.sub(r"^\d+_", "", path.stem)
     anchor = str(info.get("anchor") or "appendix-" + re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-"))
     heading = next((m.group(1).strip() for c in nb.get("cells", []) if c.get("cell_type") == "markdown"
-                    for m in [re.match(r"^#{1,2}\s+(.+)$", c.source.strip(), re.M)] if m), stem)
+                    for m in [re.match(r"^#{1,2}\s+(.+?)(?:\s+\{[^}]*\})?\s*$", c.source.strip(), re.M)]
+                    if m), stem)
     summary = str(info.get("summary") or f"{heading} in full")
     return anchor, summary, [str(t) for t in info.get("tables", [])], bool(meta.get("closing"))
 
@@ -232,8 +246,13 @@ def combine(notebooks: list[Path], meta: DocumentMeta, footer: str,
 
 
 def write_notebook(nb: Node, path: Path) -> None:
-    """Write a notebook (nbformat 4 JSON)."""
-    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    """Write a notebook (nbformat 4 JSON), each cell's source as a list of lines as nbformat
+    writes it: Quarto 1.10 joins a source given as one string without its line breaks, which ran
+    a heading into the paragraph under it."""
+    cells = [Node(c, source=c.source.splitlines(keepends=True)) if isinstance(c.get("source"), str)
+             else c for c in nb.get("cells", [])]
+    path.write_text(json.dumps(Node(nb, cells=cells), indent=1, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
 
 
 #: Characters XML 1.0 forbids. Matplotlib writes each label into an SVG comment as it is, so an

@@ -18,8 +18,10 @@ from pathlib import Path
 from briefing.build.combine import (
     DETAILS_FILTER,
     QUARTO_CSS,
-    TYPST_FIGURES,
-    TYPST_TABLES,
+    TABLES_FILTER,
+    TYPST_FONTSIZE,
+    TYPST_MARGIN,
+    TYPST_RULES,
     VERBATIM_FILTER,
     DocumentMeta,
     Node,
@@ -28,6 +30,8 @@ from briefing.build.combine import (
     write_notebook,
 )
 from briefing.build.faults import checkpoint
+from briefing.build.tools import failure
+from briefing.build.tools import run as run_tool
 from briefing.errors import RunError
 from briefing.present import escape
 
@@ -90,25 +94,31 @@ def footer_text(renderer: Renderer, params_label: str, when: datetime) -> str:
 
 
 def render(notebooks: list[Path], out_dir: Path, formats: list[str], meta: DocumentMeta,
-           renderer: Renderer, params_label: str, when: datetime | None = None) -> list[Path]:
-    """Render `notebooks` (executed, in order) into `out_dir`/briefing.{html,pdf}."""
+           renderer: Renderer, params_label: str, when: datetime | None = None,
+           logs: Path | None = None) -> list[Path]:
+    """Render `notebooks` (executed, in order) into `out_dir`/briefing.{html,pdf}.
+
+    A tool that fails raises a one-line RunError naming it and its first error; its full output
+    is kept in `logs` (default: `out_dir`/_render, which is kept when rendering fails)."""
     when = when or datetime.now(UTC)
     nb = combine(notebooks, meta, footer_text(renderer, params_label, when), formats)
     work = out_dir / "_render"
     work.mkdir(parents=True, exist_ok=True)
+    logs = logs or work
     for name in (VERBATIM_FILTER, DETAILS_FILTER):
         (work / name).write_text(_resource(name), encoding="utf-8")
     outputs = []
     if renderer.name == "quarto":
         src = work / "briefing.ipynb"
         write_notebook(nb, src)
-        (work / QUARTO_CSS).write_text(_resource(QUARTO_CSS), encoding="utf-8")
-        outputs = _quarto(renderer.executable or "quarto", src, formats, out_dir)
+        for name in (QUARTO_CSS, TABLES_FILTER):
+            (work / name).write_text(_resource(name), encoding="utf-8")
+        outputs = _quarto(renderer.executable or "quarto", src, formats, out_dir, logs)
     else:  # the formats at once: pandoc and typst are separate programs, one per core
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=len(formats)) as pool:
-            futures = [pool.submit(_embedded, nb, work, fmt, meta, out_dir, pdf_link="pdf" in formats)
+            futures = [pool.submit(_embedded, nb, work, fmt, meta, out_dir, logs, pdf_link="pdf" in formats)
                        for fmt in formats]
             for fmt, future in zip(formats, futures, strict=True):
                 outputs.append(future.result())
@@ -117,26 +127,22 @@ def render(notebooks: list[Path], out_dir: Path, formats: list[str], meta: Docum
     return outputs
 
 
-def _run(cmd: list[str], cwd: Path, what: str) -> None:
-    try:
-        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=1800)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise RunError(f"{what} could not run ({exc})") from None
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()
-        tail = detail[-1] if detail else f"exit code {proc.returncode}"
-        raise RunError(f"{what} failed: {tail}")
-
-
 def _resource(name: str) -> str:
     return resources.files("briefing").joinpath(f"resources/{name}").read_text("utf-8")
 
 
-def _quarto(exe: str, src: Path, formats: list[str], out_dir: Path) -> list[Path]:
+def _quarto(exe: str, src: Path, formats: list[str], out_dir: Path, logs: Path) -> list[Path]:
     """Every format in one `quarto render` of briefing.ipynb (its front matter lists them): the
     outputs are briefing.html and briefing.pdf, and the HTML's "Other Formats" link points at
     the PDF. (Rendering each format on its own with --output made that link point at the HTML.)"""
-    _run([exe, "render", src.name, "--no-execute"], src.parent, "quarto render")
+    try:
+        run_tool([exe, "render", src.name, "--no-execute"], src.parent, "quarto render",
+                 logs / "quarto.log", errors_fail=True)
+    except RunError:
+        typ = src.parent / "briefing.typ"  # the Typst Quarto wrote (keep-typ), beside the log
+        if typ.is_file() and typ.parent != logs:
+            shutil.copyfile(typ, logs / typ.name)
+        raise
     outputs = []
     for fmt in formats:
         name = f"briefing.{fmt}"
@@ -146,11 +152,12 @@ def _quarto(exe: str, src: Path, formats: list[str], out_dir: Path) -> list[Path
         final = out_dir / name
         os.replace(produced, final)
         outputs.append(final)
+        checkpoint(f"rendered-{fmt}")  # the same moments as the embedded renderer's
     return outputs
 
 
 def _embedded(nb: Node, work: Path, fmt: str, meta: DocumentMeta,
-              out_dir: Path, pdf_link: bool = False) -> Path:
+              out_dir: Path, logs: Path, pdf_link: bool = False) -> Path:
     try:
         import pypandoc
 
@@ -174,9 +181,9 @@ def _embedded(nb: Node, work: Path, fmt: str, meta: DocumentMeta,
             (work / f"template-{name}").write_text(_resource(name), encoding="utf-8")
         out = work / "briefing.html"
         links = ["--variable", "pdf-link=briefing.pdf"] if pdf_link else []
-        _run([*common, "--to", "html5", "--embed-resources", "--css", "template-briefing.css",
+        run_tool([*common, "--to", "html5", "--embed-resources", "--css", "template-briefing.css",
               "--template", "template-briefing.html", *links,
-              "--toc-depth", "2", "--output", out.name], work, "pandoc (HTML)")
+              "--toc-depth", "2", "--output", out.name], work, "pandoc (HTML)", logs / "pandoc-html.log")
     else:
         try:
             import typst
@@ -187,23 +194,28 @@ def _embedded(nb: Node, work: Path, fmt: str, meta: DocumentMeta,
         typ = work / "briefing.typ"
         # --columns small: every pipe table gets relative column widths (from its dashes) and wraps
         # inside the page instead of overflowing it.
-        _run([*common, "--to", "typst", "--columns", "30", "--toc-depth", "2",
+        run_tool([*common, "--to", "typst", "--columns", "30", "--toc-depth", "2",
               "--lua-filter", VERBATIM_FILTER,
               "--variable", f"papersize={meta.paper}",
-              "--variable", "header-includes=#show table: set text(size: 8pt)",
-              "--variable", "header-includes=#set table(inset: (x: 3pt, y: 4pt))",
-              *(arg for rule in f"{TYPST_TABLES}\n{TYPST_FIGURES}".splitlines()
+              *(arg for rule in TYPST_RULES.splitlines()
                 for arg in ("--variable", f"header-includes={rule}")),
-              # a long table must continue on the next page, not run off this one
-              "--variable", "header-includes=#show figure: set block(breakable: true)",
-              "--variable", "page-numbering=1", "--variable", "fontsize=10pt",
-              "--variable", "margin.x=2cm", "--variable", "margin.y=2.2cm",
-              "--output", typ.name], work, "pandoc (typst)")
+              "--variable", "page-numbering=1", "--variable", f"fontsize={TYPST_FONTSIZE}",
+              *(arg for side, size in TYPST_MARGIN.items()
+                for arg in ("--variable", f"margin.{side}={size}")),
+              "--output", typ.name], work, "pandoc (typst)", logs / "pandoc-typst.log")
         out = work / "briefing.pdf"
         try:
             typst.compile(str(typ), output=str(out), root=str(work))
         except Exception as exc:  # noqa: BLE001 - typst raises its own error types
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise RunError(f"typst could not compile the PDF: {first}") from None
+            raise _typst_failure(exc, typ, logs / "typst.log") from None
     os.replace(out, final)
     return final
+
+
+def _typst_failure(exc: Exception, typ: Path, log: Path) -> RunError:
+    """typst's first error (the message of its TypstError) as one line; its diagnostic, with the
+    source lines it points at, and hints in the log."""
+    message = str(getattr(exc, "message", "") or exc).strip() or type(exc).__name__
+    detail = [str(getattr(exc, "diagnostic", "") or ""), *map(str, getattr(exc, "hints", []) or [])]
+    output = "\n".join([f"error: {message}", *[d for d in detail if d.strip()]])
+    return failure("typst", output, log, f"typst.compile({typ.name})")

@@ -237,7 +237,8 @@ def _run_briefing(params_path: str | Path, reports_dir: Path, renderer: str | No
             progress(f"rendering {', '.join(params.outputs)} with the {backend.describe()}")
             meta = DocumentMeta(title=params.title, subtitle=params.subtitle or _periods_line(params),
                                 date=when.date().isoformat(), paper=params.paper)
-            outputs = render(executed, build, list(params.outputs), meta, backend, _label(params_path), when)
+            outputs = render(executed, build, list(params.outputs), meta, backend, _label(params_path), when,
+                             logs=reports / "_failed" / slug)
             from briefing.store.bundle import write_bundle
 
             bundle = write_bundle(build / "results", build / "briefing-data.zip", dest / "briefing-data.zip")

@@ -30,13 +30,15 @@ end
 local function html(el, summary)
   local id = el.identifier ~= "" and (' id="' .. escape_html(el.identifier) .. '"') or ""
   -- the content stays in a div of its own, so that sections made from headings inside it
-  -- (Quarto's section-divs) close before </details>
-  return {
+  -- (Quarto's section-divs) close before </details>; and all of it in an outer div: pandoc makes
+  -- a div that starts with a heading a section of its own, which closed the section around
+  -- <details> before the content and left the content outside it.
+  return pandoc.Div({
     pandoc.RawBlock("html", "<details class=\"appendix\"" .. id .. ">\n<summary>"
                     .. escape_html(summary) .. "</summary>"),
     pandoc.Div(el.content, pandoc.Attr("", {"details-body"})),
     pandoc.RawBlock("html", "</details>"),
-  }
+  }, pandoc.Attr("", {"appendix-part"}))
 end
 
 local function pointer(el, summary)

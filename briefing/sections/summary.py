@@ -23,6 +23,9 @@ from briefing.store.results import key_of, section_result
 
 SECTIONS = ("sentiment", "framing", "topics")
 HEADINGS = {"sentiment": "Sentiment", "framing": "Framing", "topics": "Topics"}
+#: The explicit id of each section's heading (`## Sentiment {#sentiment}` in its notebook), which
+#: a key finding links to: both renderers make it an HTML id and a Typst label (build/links.py).
+ANCHORS = {"sentiment": "sentiment", "framing": "framing", "topics": "topics"}
 
 
 @dataclass
@@ -190,8 +193,8 @@ def executive_summary(prepared: Prepared, findings: list[Finding] | None = None,
     chosen = select(findings, most)
     key = []
     for f in chosen:
-        ref = HEADINGS.get(f.section)
-        link = f" ([{ref}](#{ref.lower()}))" if ref else ""
+        ref, anchor = HEADINGS.get(f.section), ANCHORS.get(f.section)
+        link = f" ([{ref}](#{anchor}))" if ref and anchor else ""
         says_so = "articles only" in f.sentence or "describes them only" in f.sentence
         tag = "" if says_so else f" *{certainty(f).capitalize()}.*"
         key.append(f"{f.sentence}{tag}{link}")

@@ -119,6 +119,11 @@ def _visible_text(dom: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", dom).split())
 
 
+def fold(text: str) -> str:
+    """`text` with every run of whitespace folded to one space."""
+    return " ".join(text.split())
+
+
 def section_headings(html: str) -> list[str]:
     """The text of the document's <h2> headings, leaving out the table of contents (Quarto's
     has an <h2> "Table of contents"; the embedded renderer's a <p>): holds under either renderer."""
@@ -197,6 +202,8 @@ def test_pdf_first_pages_as_images_show_the_summary(site, tmp_path):
         pytest.skip("poppler-utils not installed (`make test` installs it as root)")
     pdf = site / "biden-amlo-2022-vs-2023" / "briefing.pdf"
     SHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SHOTS.glob("pdf-page-*.png"):  # pdftoppm names pages -1 or -01 by the page count
+        old.unlink()
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(pdf),
                     str(SHOTS / "pdf-page")], check=True)
     pages = sorted(SHOTS.glob("pdf-page-*.png"))
@@ -271,7 +278,9 @@ def test_the_html_appendix_is_collapsed_in_details_elements(briefing):
     log, provenance, params) sits in <details> elements that start closed; no script needed."""
     page = (briefing / "briefing.html").read_text(encoding="utf-8")
     assert len(page.encode()) < MAX_HTML
-    main, _, appendix = page.partition('<h2 id="appendix"')
+    # the embedded renderer puts the id on the heading, Quarto on the <section> around it
+    main, _, appendix = re.split(r'(<(?:h2|section) id="appendix")', page, maxsplit=1)
+    appendix = appendix.split("</h2>", 1)[1]  # the appendix's own heading is not one of its parts
     assert appendix and "<details" not in main
     opened = re.findall(r"<details\b[^>]*>", appendix)
     assert len(opened) == 5 and not [d for d in opened if re.search(r"\bopen\b", d)], opened
@@ -281,7 +290,8 @@ def test_the_html_appendix_is_collapsed_in_details_elements(briefing):
                     "Software versions.", "with its VADER scores" if "Every cleaned" in inside
                     else "The sentences quoted as evidence", "Found in one period only.",
                     "Names leaning most to each period"):
-        assert caption in inside and caption not in outside and caption not in main, caption
+        # Quarto wraps long lines of its HTML, inside a caption too
+        assert caption in fold(inside) and caption not in fold(outside) and caption not in fold(main), caption
     assert section_headings(outside) == []  # no section of the appendix is outside a <details>
     shown = [_visible_text(h) for h in re.findall(r"<h3[^>]*>(.*?)</h3>", outside, re.S)]
     assert shown == ["Data", "Methods"]
@@ -314,3 +324,20 @@ def test_the_opened_appendix_stays_inside_the_page(briefing, tmp_path, width):
     view = found["viewport"]
     assert found["page"] <= view, found
     assert found["tables"] and max(found["tables"]) <= view, found
+
+
+def test_every_internal_link_points_to_an_explicit_heading_id_or_label(briefing, tmp_path):
+    """The guard that runs without Quarto: in the combined document handed to the renderers, every
+    `](#id)` (the key findings' links to their sections, the sections' links to the appendix)
+    targets an id written in the document, which both renderers' Typst make a label."""
+    from briefing.build.combine import DocumentMeta, combine, to_markdown
+    from briefing.build.links import ids_and_links, unlabelled_links
+
+    notebooks = sorted((briefing / "notebooks").glob("*.ipynb"))
+    nb = combine(notebooks, DocumentMeta("T", None, "2026-01-01"), "footer")
+    md = to_markdown(nb, tmp_path / "figures", "svg")
+    _, links = ids_and_links(md)
+    assert {"sentiment", "appendix-corpus", "appendix-sentiment"} <= set(links), links
+    assert unlabelled_links(md) == []
+    page = (briefing / "briefing.html").read_text(encoding="utf-8")
+    assert all(f'id="{target}"' in page for target in links)  # and the HTML has each target

@@ -8,6 +8,7 @@ import io
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -273,7 +274,7 @@ def test_front_matter_links_the_pdf_under_other_formats_and_lists_only_the_forma
     assert set(both["format"]) == {"html", "typst"}
     assert both["format"]["html"]["format-links"] == [
         "html", {"format": "typst", "text": "PDF", "icon": "file-pdf"}]
-    assert both["filters"] == ["verbatim.lua", "details.lua"]
+    assert both["filters"] == ["verbatim.lua", "details.lua", {"path": "tables.lua", "at": "pre-ast"}]
     assert both["format"]["html"]["css"] == ["quarto.css"]
     assert "hyphenate: false" in both["format"]["typst"]["include-in-header"][0]["text"]
     html_only = yaml.safe_load(front_matter(META, ["html"]).strip("-\n"))
@@ -283,7 +284,7 @@ def test_front_matter_links_the_pdf_under_other_formats_and_lists_only_the_forma
 FAKE_QUARTO = """#!/bin/sh
 if [ "$1" = "--version" ]; then echo 1.6.40; exit 0; fi
 echo "$*" >> "$FAKE_QUARTO_LOG"
-for f in briefing.ipynb verbatim.lua details.lua quarto.css; do
+for f in briefing.ipynb verbatim.lua details.lua tables.lua quarto.css; do
   test -f "$f" || { echo "no $f" >&2; exit 3; }
 done
 printf '<!DOCTYPE html><p>fake</p>' > briefing.html
@@ -354,3 +355,139 @@ def test_embedded_html_without_pdf_links_no_pdf(tmp_path):
     out.mkdir()
     render([_executed(tmp_path)], out, ["html"], META, Renderer("embedded", embedded_version()), "x.yaml")
     assert "briefing.pdf" not in (out / "briefing.html").read_text()
+
+
+def _linking(tmp_path, text: str, name: str = "01_links.ipynb"):
+    """An executed notebook of Markdown cells (several lines each, as notebooks have them)."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(source) for source in text.split("\n\n%%\n\n")]
+    path = tmp_path / name
+    nbformat.write(nb, path)
+    return path
+
+
+LINKED = ("## Summary {#summary}\n\nTone fell ([Sentiment](#sentiment)).\n\n%%\n\n"
+          "## Sentiment {#sentiment}\n\nEvery sentence is scored.\nA second line.")
+
+
+def test_every_internal_link_of_a_combined_briefing_points_to_an_explicit_id(tmp_path):
+    from briefing.build.links import ids_and_links, unlabelled_links
+
+    md = to_markdown(combine([_linking(tmp_path, LINKED), _sectioned(tmp_path)], META, "footer"),
+                     tmp_path / "figs", "svg")
+    ids, links = ids_and_links(md)
+    assert links == ["sentiment", "appendix-sentiment"] and {"summary", "sentiment"} <= ids
+    assert unlabelled_links(md) == []
+
+
+def test_the_guard_catches_a_link_to_a_heading_without_an_explicit_id(tmp_path):
+    """Pandoc would make up the id `framing` from the heading's text; the guard does not count it."""
+    from briefing.build.links import unlabelled_links
+
+    text = LINKED + "\n\n%%\n\n## Framing\n\nSee [framing](#framing) and [nothing](#nowhere)."
+    md = to_markdown(combine([_linking(tmp_path, text)], META, "footer"), tmp_path / "figs", "svg")
+    assert unlabelled_links(md) == ["framing", "nowhere"]
+
+
+def test_the_notebook_handed_to_quarto_keeps_each_cells_line_breaks(tmp_path):
+    """Quarto 1.10 joins a cell source given as one string without its line breaks (a heading ran
+    into its paragraph and lost its label); sources are written as lists of lines."""
+    import json
+
+    from briefing.build.combine import write_notebook
+
+    nb = combine([_linking(tmp_path, LINKED)], META, "footer")
+    write_notebook(nb, tmp_path / "briefing.ipynb")
+    cells = json.loads((tmp_path / "briefing.ipynb").read_text())["cells"]
+    heading = next(c["source"] for c in cells if "".join(c["source"]).startswith("## Sentiment"))
+    assert heading == ["## Sentiment {#sentiment}\n", "\n", "Every sentence is scored.\n", "A second line."]
+    nbformat.validate(nbformat.read(tmp_path / "briefing.ipynb", as_version=4))
+
+
+def _failing(tmp_path, backend, formats, monkeypatch=None):
+    renderer = choose("quarto") if backend == "quarto" else Renderer("embedded", embedded_version())
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    from briefing.errors import RunError
+
+    with pytest.raises(RunError) as caught:
+        render([_linking(tmp_path, LINKED + "\n\n%%\n\nSee [nowhere](#nowhere).")], out, formats, META,
+               renderer, "params/x.yaml", logs=tmp_path / "logs")
+    message = str(caught.value)
+    assert "\n" not in message and "\x1b" not in message and "\\x1b" not in message, message
+    log = Path(re.search(r"\(full output: (.+)\)$", message).group(1))
+    assert log.is_file() and log.parent == tmp_path / "logs" and "\x1b" not in log.read_text()
+    return message, log.read_text()
+
+
+def _need_quarto(backend):
+    if backend == "quarto" and find_quarto() is None:
+        pytest.skip("Quarto CLI not found (set QUARTO_PATH or put quarto on PATH): the Quarto side "
+                    "of this test runs where Quarto is installed")
+
+
+@pytest.mark.parametrize("backend", ["embedded", "quarto"])
+def test_a_typst_failure_is_one_plain_line_naming_its_first_error_and_the_log(tmp_path, backend):
+    """A link to a label that does not exist: typst refuses it, under either renderer."""
+    _need_quarto(backend)
+    message, log = _failing(tmp_path, backend, ["pdf"])
+    tool = "quarto render" if backend == "quarto" else "typst"
+    assert message.startswith(f"{tool} failed: label `<nowhere>` does not exist in the document"), message
+    assert "nowhere" in log and ("briefing.typ" in log)
+    if backend == "quarto":  # the Typst Quarto wrote is kept beside its log
+        assert "#link(<nowhere>)" in (tmp_path / "logs" / "briefing.typ").read_text()
+
+
+@pytest.mark.parametrize("backend", ["embedded", "quarto"])
+def test_a_pandoc_failure_is_one_plain_line_naming_its_first_error_and_the_log(tmp_path, backend,
+                                                                              monkeypatch):
+    """A Lua filter that fails: pandoc (run by Quarto, or by us) stops with the filter's error."""
+    _need_quarto(backend)
+    import briefing.build.render as render_module
+
+    real = render_module._resource
+    monkeypatch.setattr(render_module, "_resource", lambda name: (
+        'function Div(el) error("the details filter broke") end' if name == "details.lua" else real(name)))
+    renderer = choose("quarto") if backend == "quarto" else Renderer("embedded", embedded_version())
+    out = tmp_path / "out"
+    out.mkdir()
+    from briefing.errors import RunError
+
+    with pytest.raises(RunError) as caught:
+        render([_sectioned(tmp_path)], out, ["html"], META, renderer, "params/x.yaml", logs=tmp_path / "logs")
+    message = str(caught.value)
+    tool = "quarto render" if backend == "quarto" else "pandoc (HTML)"
+    assert message.startswith(f"{tool} failed: ") and "the details filter broke" in message, message
+    assert "\x1b" not in message and "\\x1b" not in message
+    log = Path(message.rsplit("(full output: ", 1)[1].rstrip(")"))
+    assert "the details filter broke" in log.read_text()
+
+
+FAILING_QUARTO = r"""#!/bin/sh
+if [ "$1" = "--version" ]; then echo 1.10.18; exit 0; fi
+printf '\033[1mpandoc \033[22m\n  to: typst\n\033[33mWARN: typst-gather analyze failed\033[39m\n' >&2
+printf '[typst]: Compiling briefing.typ to briefing.pdf...\n'
+printf '\033[31merror\033[0m: label `<sentiment>` does not exist in the document\n' >&2
+printf '   ┌─ briefing.typ:375:4\n' >&2
+printf '\033[91mERROR: Typst compilation failed\033[39m\n' >&2
+exit 1
+"""
+
+
+def test_quartos_output_is_read_for_its_first_real_error_not_its_last_line(tmp_path, monkeypatch):
+    """As the real Quarto 1.10 prints a typst failure: colours, a warning first, the cause in the
+    middle, and a vague last line. (The real Quarto runs in the tests above where installed.)"""
+    exe = tmp_path / "quarto"
+    exe.write_text(FAILING_QUARTO)
+    exe.chmod(0o755)
+    monkeypatch.setenv("QUARTO_PATH", str(exe))
+    from briefing.errors import RunError
+
+    with pytest.raises(RunError) as caught:
+        render([_executed(tmp_path)], tmp_path, ["html", "pdf"], META, choose("quarto"), "x.yaml")
+    log = tmp_path / "_render" / "quarto.log"
+    assert str(caught.value) == ("quarto render failed: label `<sentiment>` does not exist in the "
+                                 f"document (full output: {log})")
+    assert caught.value.code == 1
+    kept = log.read_text()
+    assert "ERROR: Typst compilation failed" in kept and "briefing.typ:375:4" in kept and "\x1b" not in kept
