@@ -135,6 +135,8 @@ class Stage:
 
 #: Every stage timed in this process, in order (the closing table of `python -m benchmarks`).
 STAGES: list[Stage] = []
+#: Targets checked in this run: (target, measured, "met" / "NOT MET" / "not measured").
+TARGETS: list[tuple[str, str, str]] = []
 
 
 @contextmanager
@@ -254,4 +256,8 @@ def summary() -> str:
         if b.corpus_rss:
             line += f"; corpus baseline: {b.corpus_rss / MIB:,.0f} MiB (the tree holding the prepared corpus)"
         bases.append(line)
-    return "\n".join(lines + bases + ["peak MiB: proportional set size (PSS) of the process tree, sampled"])
+    lines += [*bases, "peak MiB: proportional set size (PSS) of the process tree, sampled"]
+    if TARGETS:
+        lines += ["", "targets of issue 21 (ratios to baselines of this run):"]
+        lines += [f"  {t:62} {m:44} {v}" for t, m, v in TARGETS]
+    return "\n".join(lines)
