@@ -110,7 +110,8 @@ def streamed_baseline(n: int, results: Path) -> H.Baseline | None:
         seconds += time.perf_counter() - start
         count += len(texts)
     H.BASELINES[n] = H.Baseline(count, seconds)
-    H.STAGES.append(H.Stage(f"baseline: plain NLTK VADER, streamed ({H.label(n)})", n, seconds, seconds))
+    H.STAGES.append(H.Stage(f"baseline: plain NLTK VADER, streamed ({H.label(n)})", n, seconds, seconds,
+                            H.tree_pss()))
     return H.BASELINES[n]
 
 
