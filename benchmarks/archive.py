@@ -123,7 +123,9 @@ def _add_articles(corpus: Path, count: int, first: int) -> None:
     from benchmarks.realistic import write_corpus
 
     extra = write_corpus(corpus.with_name(f"extra-{first}.parquet"), count, first=first)
-    table = pa.concat_tables([pq.read_table(corpus), pq.read_table(extra)])
+    old = pq.read_table(corpus)  # a corpus cached by an older generator was written by pandas:
+    old = old.replace_schema_metadata(None)  # its schema carries pandas' metadata; drop it
+    table = pa.concat_tables([old, pq.read_table(extra).select(old.column_names).cast(old.schema)])
     tmp = corpus.with_name(f".{corpus.name}.tmp")
     pq.write_table(table, tmp, compression="zstd")
     os.replace(tmp, corpus)
