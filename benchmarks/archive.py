@@ -29,6 +29,9 @@ from benchmarks import harness as H
 
 REFERENCE = 10_000
 GIB = 2**30
+#: The streamed VADER baselines of this benchmark, by size (the closing table keeps an in-process
+#: baseline of the same size, timed earlier in the run, when there is one).
+STREAMED: dict[int, H.Baseline] = {}
 
 
 def memory_limit() -> int:
@@ -109,10 +112,11 @@ def streamed_baseline(n: int, results: Path) -> H.Baseline | None:
             sia.polarity_scores(t)
         seconds += time.perf_counter() - start
         count += len(texts)
-    H.BASELINES[n] = H.Baseline(count, seconds)
+    STREAMED[n] = H.Baseline(count, seconds)
+    H.BASELINES.setdefault(n, STREAMED[n])
     H.STAGES.append(H.Stage(f"baseline: plain NLTK VADER, streamed ({H.label(n)})", n, seconds, seconds,
                             H.tree_pss()))
-    return H.BASELINES[n]
+    return STREAMED[n]
 
 
 def _add_articles(corpus: Path, count: int, first: int) -> None:
@@ -203,7 +207,7 @@ def _targets(runs: dict[str, H.Stage], ref: int, n: int) -> None:
     """The targets of issue 21, each met or not, into the closing table."""
     cold, more, one = runs.get(f"cold {ref}"), runs.get("+100"), runs.get("+1")
     big = runs.get(f"cold {n}") if n > ref else None
-    base = H.BASELINES.get(ref)
+    base = STREAMED.get(ref)
     at = f"at {H.label(ref)}" + ("" if ref == REFERENCE else " (the target is at 10k)")
     done = [s for s in (cold, more, one) if s and s.status == "ok"]
 
