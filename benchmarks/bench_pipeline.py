@@ -5,22 +5,21 @@ the floor any notebook briefing pays), then `briefing run` on the default params
 reports folder and cache (cold, target at most 3x), and again after changing only the title
 (nothing to recompute: notebooks reused, the briefing re-rendered; target at most 2x).
 
-Realistic corpus (issue 12): `briefing run` end to end, cold, next to the run's VADER baseline
-(target at 10,000 articles: at most 1x), with the peak memory of the process tree (kernels
-included); the compute seconds of each section, read from its stored result (each section is
-computed once per run); then a rerun after adding 100 articles (target: at most 10% of cold).
+Realistic corpus (issues 12 and 21, `benchmarks/archive.py`): `briefing run` end to end in a
+child process with memory and time limits, cold, next to the run's VADER baseline (target at
+10,000 articles: at most 1x), with the peak PSS of its process tree (kernels included); the
+compute seconds of each section; a rerun after adding 100 articles (target: at most 10% of
+cold) and one after adding one article; at `--size 100k`, also 100,000 articles cold.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import time
 from pathlib import Path
 
 import nbformat
-import pandas as pd
 import yaml
 
 from benchmarks import harness as H
@@ -79,53 +78,11 @@ def seed() -> None:
           "   (target <= 2 x)")
 
 
-def section_seconds(briefing: Path) -> dict[str, float]:
-    """Each section's compute seconds, from the record stored with its result (one per section)."""
-    out = {}
-    for folder in sorted((briefing / "results").iterdir()):
-        record = json.loads((folder / "inputs.json").read_text(encoding="utf-8"))
-        out[folder.name] = float(record.get("seconds", float("nan")))
-    return out
-
-
-def realistic(n: int) -> None:
-    """`briefing run` on the realistic corpus of `n` articles, cold, against the VADER baseline;
-    then again with 100 articles added."""
-    from benchmarks.realistic import DEFAULT, _chunk
-    from briefing.build.run import run_briefing
-
-    base = H.baseline(n)
-    where = H.CACHE_DIR
-    where.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=where) as tmp:  # inside the checkout: the run finds notebooks/
-        folder = Path(tmp)
-        corpus = folder / "corpus.parquet"
-        corpus.write_bytes(H.corpus(n).read_bytes())
-        params = {k: v for k, v in H.bench_params(corpus).plain().items() if k != "base_dir"}
-        path = folder / f"params-realistic-{n}.yaml"
-        path.write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
-        os.environ["BRIEFING_CACHE_DIR"] = str(folder / "cache")  # cold: an empty cache
-        with H.stage("end to end: briefing run, HTML + PDF", n) as cold:
-            result = run_briefing(path, reports_dir=folder / "reports", quiet=True)
-        print(f"realistic briefing cold, {n:,} articles, HTML + PDF: {H.against(cold.seconds, base)} "
-              "(target at 10k: at most 1 x)")
-        print(f"  peak memory of the process tree (kernels included): {H.memory(cold.peak, base)}")
-        html, pdf = result.out_dir / "briefing.html", result.out_dir / "briefing.pdf"
-        print(f"  HTML {html.stat().st_size / 2**20:.2f} MB (target under 3 MB), PDF "
-              f"{pdf.stat().st_size / 2**20:.2f} MB")
-        for section, seconds in section_seconds(result.out_dir).items():
-            print(f"  section {section:10} computed once, in {seconds:8.2f} s")
-        extra = pd.DataFrame(_chunk(100, n, 0, DEFAULT))  # articles n+1..n+100 of the same generator
-        pd.concat([pd.read_parquet(corpus), extra], ignore_index=True).to_parquet(corpus)
-        with H.stage("rerun after adding 100 articles", n) as more:
-            run_briefing(path, reports_dir=folder / "reports", quiet=True)
-        print(f"realistic briefing rerun, {n:,} + 100 articles: {more.seconds:8.2f} s = "
-              f"{more.seconds / cold.seconds:.1%} of the cold run (target at most 10%)")
-
-
 def main() -> None:
+    from benchmarks import archive
+
     seed()
-    realistic(H.size())
+    archive.realistic(H.size())
 
 
 if __name__ == "__main__":

@@ -56,30 +56,50 @@ def label(n: int) -> str:
 
 # --- memory of the process tree ------------------------------------------------------------------
 
-def tree_rss() -> int:
-    """Resident memory of this process and all its descendants (notebook kernels, workers), bytes."""
-    me = psutil.Process()
+def tree_pss(root: int | None = None) -> int:
+    """Proportional set size of a process and all its descendants (notebook kernels, workers),
+    bytes: each shared page counted once in all, as the machine sees memory in use, unlike summed
+    RSS, which counts pages a forked worker shares with its parent twice. Falls back to RSS for a
+    process whose PSS cannot be read. `root`: that process's tree (default: this process's)."""
+    try:
+        top = psutil.Process(root)
+        procs = [top, *top.children(recursive=True)]
+    except psutil.Error:  # the root ended
+        return 0
     total = 0
-    for p in [me, *me.children(recursive=True)]:
+    for p in procs:
         try:
-            total += p.memory_info().rss
+            total += p.memory_full_info().pss
+        except psutil.AccessDenied:
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                pass
         except psutil.Error:  # a child that ended between listing and reading
             pass
     return total
 
 
-class PeakSampler:
-    """Samples `tree_rss` every `interval` seconds in a thread and keeps the peak."""
+#: Kept under its old name: the benchmarks' memory figure (now PSS, not summed RSS).
+tree_rss = tree_pss
 
-    def __init__(self, interval: float = 0.05) -> None:
-        self.interval = interval
-        self.peak = tree_rss()
+
+class PeakSampler:
+    """Samples `tree_pss` of a process tree every `interval` seconds in a thread and keeps the
+    peak; `on_sample(pss)`, when given, is called with each sample (to enforce a limit)."""
+
+    def __init__(self, interval: float = 0.1, root: int | None = None, on_sample=None) -> None:  # noqa: ANN001
+        self.interval, self.root, self.on_sample = interval, root, on_sample
+        self.peak = tree_pss(root)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
-            self.peak = max(self.peak, tree_rss())
+            now = tree_pss(self.root)
+            self.peak = max(self.peak, now)
+            if self.on_sample is not None:
+                self.on_sample(now)
 
     def __enter__(self) -> PeakSampler:
         self._thread.start()
@@ -88,7 +108,7 @@ class PeakSampler:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, tree_rss())
+        self.peak = max(self.peak, tree_pss(self.root))
 
 
 def _cpu() -> float:
@@ -109,10 +129,14 @@ class Stage:
     #: `seconds` when other work shares the cores.
     cpu: float = 0.0
     peak: int = 0
+    #: "ok", or what stopped it: "over the memory limit (16.0 GiB)", "over the time limit", ...
+    status: str = "ok"
 
 
 #: Every stage timed in this process, in order (the closing table of `python -m benchmarks`).
 STAGES: list[Stage] = []
+#: Targets checked in this run: (target, measured, "met" / "NOT MET" / "not measured").
+TARGETS: list[tuple[str, str, str]] = []
 
 
 @contextmanager
@@ -173,7 +197,9 @@ class Baseline:
 
     sentences: int
     seconds: float
-    corpus_rss: int
+    #: Memory of the process tree holding the prepared corpus (0: not measured, e.g. a baseline
+    #: streamed from a briefing's sentence table, which never holds the corpus).
+    corpus_rss: int = 0
 
 
 #: The baselines measured in this process, by corpus size.
@@ -203,6 +229,8 @@ def against(seconds: float, base: Baseline) -> str:
 
 def memory(peak: int, base: Baseline) -> str:
     """'1,234 MiB = 1.8 × corpus baseline (700 MiB)': a peak next to the memory of the loaded corpus."""
+    if not base.corpus_rss:
+        return f"{peak / MIB:8,.0f} MiB"
     return (f"{peak / MIB:8,.0f} MiB = {peak / base.corpus_rss:5.2f} × corpus baseline "
             f"({base.corpus_rss / MIB:,.0f} MiB)")
 
@@ -212,14 +240,24 @@ def scratch() -> tempfile.TemporaryDirectory:
 
 
 def summary() -> str:
-    """The closing table: every stage of the run with its ratios to the baselines of its size."""
-    lines = [f"{'stage':46} {'seconds':>8} {'x VADER':>8} {'CPU s':>8} {'peak MiB':>9} {'x corpus':>9}"]
+    """The closing table: every stage of the run with its ratios to the baselines of its size;
+    a stage stopped by a limit or failed says so instead of its figures."""
+    lines = [f"{'stage':52} {'seconds':>8} {'x VADER':>8} {'CPU s':>8} {'peak MiB':>9} {'x corpus':>9}"]
     for st in STAGES:
         base = BASELINES.get(st.size)
-        ratio = f"{st.seconds / base.seconds:8.2f}" if base else f"{'':8}"
-        mem = f"{st.peak / base.corpus_rss:9.2f}" if base else f"{'':9}"
-        lines.append(f"{st.name:46} {st.seconds:8.2f} {ratio} {st.cpu:8.1f} {st.peak / MIB:9,.0f} {mem}")
-    bases = [f"VADER baseline ({label(n)}): plain NLTK VADER, {b.sentences:,} sentences in one process, "
-             f"{b.seconds:.1f} s; corpus baseline: {b.corpus_rss / MIB:,.0f} MiB, the process tree holding "
-             "the prepared corpus" for n, b in BASELINES.items()]
-    return "\n".join(lines + bases)
+        ratio = f"{st.seconds / base.seconds:8.2f}" if base and base.seconds else f"{'':8}"
+        mem = f"{st.peak / base.corpus_rss:9.2f}" if base and base.corpus_rss else f"{'':9}"
+        line = f"{st.name:52} {st.seconds:8.2f} {ratio} {st.cpu:8.1f} {st.peak / MIB:9,.0f} {mem}"
+        lines.append(line if st.status == "ok" else f"{line}  {st.status.upper()}")
+    bases = []
+    for n, b in BASELINES.items():
+        line = (f"VADER baseline ({label(n)}): plain NLTK VADER, {b.sentences:,} sentences in one process, "
+                f"{b.seconds:.1f} s")
+        if b.corpus_rss:
+            line += f"; corpus baseline: {b.corpus_rss / MIB:,.0f} MiB (the tree holding the prepared corpus)"
+        bases.append(line)
+    lines += [*bases, "peak MiB: proportional set size (PSS) of the process tree, sampled"]
+    if TARGETS:
+        lines += ["", "targets of issue 21 (ratios to baselines of this run):"]
+        lines += [f"  {t:62} {m:44} {v}" for t, m, v in TARGETS]
+    return "\n".join(lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from benchmarks.realistic import CHUNK, realistic_corpus, statistics
+from benchmarks.realistic import CHUNK, realistic_corpus, statistics, write_corpus
 from briefing import params as P
 from briefing.corpus.prepare import prepare
 
@@ -31,6 +31,12 @@ def stats(corpus, tmp_path_factory) -> dict:
 def test_the_same_seed_gives_the_same_corpus_whatever_the_number_of_processes(corpus):
     pd.testing.assert_frame_equal(corpus, realistic_corpus(N, seed=3, processes=2))
     assert not corpus["text"].equals(realistic_corpus(N, seed=4)["text"])
+
+
+def test_the_corpus_streamed_to_disk_is_the_same_table(corpus, tmp_path):
+    path = write_corpus(tmp_path / "corpus.parquet", N, seed=3, processes=2)
+    pd.testing.assert_frame_equal(pd.read_parquet(path), corpus)
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 def test_articles_have_the_length_and_sentences_of_real_news(stats):

@@ -70,7 +70,9 @@ def _hints(cls: type) -> dict[str, Any]:
 def _write_table(df: pd.DataFrame | None, path: Path) -> None:
     if df is None:
         return
-    df.to_parquet(path, compression="zstd")
+    # zstd level 6, not Arrow's default 1: a fifth smaller (the data bundle publishes these files
+    # as they are: 1,000 realistic articles 5.1 MB against 6.3 MB) for 0.2 s more per 1,000 articles
+    df.to_parquet(path, compression="zstd", compression_level=6)
 
 
 def read_table(path: Path) -> pd.DataFrame:

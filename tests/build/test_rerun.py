@@ -3,6 +3,7 @@ and the results published beside the briefing as a data bundle."""
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -87,17 +88,20 @@ def test_a_new_topics_setting_recomputes_the_topics_section_only(project, first)
         assert after[s]["computed_at"] == before[s]["computed_at"]
 
 
-def test_the_data_bundle_holds_every_table_as_csv_and_loads_in_one_call(first):
+def test_the_data_bundle_holds_every_table_as_parquet_and_loads_in_one_call(first):
     results = load_results(first.out_dir)
     assert set(results) == SECTIONS
     assert results["sentiment"].periods["period"].tolist() == ["2022", "2023"]
     stored = tables(first.out_dir / "results")
-    with zipfile.ZipFile(first.out_dir / "briefing-data.zip") as zf:
+    bundle = first.out_dir / "briefing-data.zip"
+    with zipfile.ZipFile(bundle) as zf:
         names = set(zf.namelist())
         index = pd.read_csv(zf.open("tables.csv"))
         assert set(index["file"]) <= names and len(index) == len(stored)
-        sentences = pd.read_csv(zf.open("sentiment/sentences.csv"))
-    assert len(sentences) == len(results["sentiment"].sentences)
+        sentences = pd.read_parquet(io.BytesIO(zf.read("sentiment/sentences.parquet")))
+    pd.testing.assert_frame_equal(sentences, stored["sentiment/sentences"])
+    downloaded = load_results(bundle)
+    pd.testing.assert_frame_equal(downloaded["sentiment"].sentences, results["sentiment"].sentences)
     assert {"sentiment/sentences", "framing/hits", "topics/topics", "summary/changed"} <= set(stored)
 
 
