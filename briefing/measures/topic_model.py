@@ -5,6 +5,7 @@ Everything is seeded (numpy Generators, NMF's random_state), so reruns give the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -130,15 +131,17 @@ def _fit_topics(x: sparse.csr_matrix, terms: np.ndarray, *, n_topics: int | str,
     return TopicModel(weights, model.components_, terms, choice)
 
 
-def topic_table(model: TopicModel, paras: pd.DataFrame, n_label: int = 4) -> pd.DataFrame:
-    """One row per topic: topic, label (top terms), top_terms, typical paragraph and its document."""
+def topic_table(model: TopicModel, paras: pd.DataFrame, text: Callable[[int], str], n_label: int = 4
+                ) -> pd.DataFrame:
+    """One row per topic: topic, label (top terms), top_terms, typical paragraph and its document
+    (`text(row)`: the text of row `row` of `paras`, read for these paragraphs only)."""
     rows = []
     for t, comp in enumerate(model.components):
         top = [str(model.terms[i]) for i in np.argsort(-comp)[:TOP_N] if comp[i] > 0]
         best = int(np.argmax(model.weights[:, t]))
         rows.append({
             "topic": t + 1, "label": " · ".join(top[:n_label]), "top_terms": ", ".join(top),
-            "typical_paragraph": paras["text"].iat[best], "typical_doc": paras["doc_id"].iat[best],
+            "typical_paragraph": text(best), "typical_doc": paras["doc_id"].iat[best],
             "typical_period": str(paras["period"].iat[best]),
         })
     return pd.DataFrame(rows)
