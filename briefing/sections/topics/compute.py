@@ -20,6 +20,7 @@ from briefing.errors import BriefingError
 from briefing.measures import terms as T
 from briefing.measures import topic_model as M
 from briefing.measures.fightin_words import distinctive_terms, top_by_side
+from briefing.sections.topics import kept_model as KM
 from briefing.sections.topics.counts import STAGE, Counts, article_counts, combine, document_sentences
 from briefing.sections.topics.prose import findings, prose
 from briefing.sections.topics.result import MIN_DOCS, Pair, TopicsResult
@@ -248,15 +249,19 @@ class TopicsError(BriefingError):
     """The corpus gives the topics section nothing to compare."""
 
 
-def topics_section(prepared: Prepared) -> TopicsResult:
-    """The topics section's tables, prose and findings: computed once per corpus, options and
-    code, then read from where they are kept (`briefing.store.results`)."""
-    inputs = {"options": prepared.params.topics.model_dump(mode="json"), "code": code_digest(__name__)}
-    return section_result("topics", TopicsResult, prepared, inputs, lambda: compute_topics(prepared))
+def topics_section(prepared: Prepared, refit: bool | None = None) -> TopicsResult:
+    """The topics section's tables, prose and findings: computed once per corpus, options, code
+    and topic model, then read from where they are kept (`briefing.store.results`). `refit`: fit
+    the topic model again rather than keep the last one (None: as `briefing run --refit` says)."""
+    chosen = KM.plan(prepared, KM.refit_asked() if refit is None else refit)
+    inputs = {"options": prepared.params.topics.model_dump(mode="json"), "code": code_digest(__name__),
+              "model": chosen.id}
+    return section_result("topics", TopicsResult, prepared, inputs, lambda: compute_topics(prepared, chosen))
 
 
-def compute_topics(prepared: Prepared) -> TopicsResult:
-    """Distinctive and new terms per comparison, NMF topics with prevalence, vocabulary divergence."""
+def compute_topics(prepared: Prepared, chosen: KM.Plan | None = None) -> TopicsResult:
+    """Distinctive and new terms per comparison, NMF topics with prevalence, vocabulary divergence.
+    `chosen`: fit the topic model or keep the last one (`kept_model.plan`; None: as it says)."""
     opts = prepared.params.topics
     levels = prepared.period_names
     pairs = prepared.comparisons()
@@ -289,8 +294,7 @@ def compute_topics(prepared: Prepared) -> TopicsResult:
         new[(a, b)], vanished[(a, b)] = _one_period_only(
             dist, names, a, b, opts.min_count, (by_period[ia].sum(), by_period[ib].sum()))
 
-    model = M.fit_topics(x, vocab, n_topics=opts.n_topics, low=opts.topic_range[0], high=opts.topic_range[1],
-                         min_paragraphs=opts.min_paragraphs, seed=opts.seed)
+    model, use = KM.fit_or_keep(prepared, x, vocab, paras, chosen or KM.plan(prepared, False))
     topics = M.topic_table(model, paras, partial(_paragraph_text, prepared, paras))
     labels = topics["label"].tolist()
     prevalence, boots = _prevalence(model, paras, levels, unit, opts.bootstrap_rounds, rng, labels)
@@ -302,7 +306,8 @@ def compute_topics(prepared: Prepared) -> TopicsResult:
     result = TopicsResult(pairs, distinctive, name_z, new, vanished, topics, model.choice, prevalence, change,
                           divergence, contrib, unit, small, prose="", top_terms=opts.top_terms,
                           paragraph_topics=_paragraph_topics(model, paras),
-                          term_evidence=term_evidence(prepared, counts, distinctive, stop, opts.max_ngram))
+                          term_evidence=term_evidence(prepared, counts, distinctive, stop, opts.max_ngram),
+                          model_use=use)
     result.prose = prose(result, prepared)
     result.findings = findings(result)
     return result
