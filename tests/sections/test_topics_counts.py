@@ -89,7 +89,8 @@ def test_adding_one_article_counts_that_article_only(tmp_path, monkeypatch):
 
 def test_an_empty_paragraph_is_kept_as_a_row_without_terms():
     rows = pd.DataFrame({"doc_key": ["k", "k", "k"], "paragraph": [0, 1, 2],
-                         "text": ["Officials said Mexico and the United States met.", "It was 2023.", "Then they left."]})
+                         "text": ["Officials said Mexico and the United States met.", "It was 2023.",
+                                  "Then they left."]})
     from briefing.measures.term_counts import NAMES, count_table
 
     out = count_table(rows, T.stop_words(), 2)

@@ -63,7 +63,8 @@ def test_a_rerun_weighs_only_new_paragraphs_by_the_kept_model_within_a_bound_of_
     use = kept.model_use
     added = len(grown.documents) - use.fit_documents  # some of the latest are outside the periods
     assert use.how == "kept" and use.new_documents == added > 0 and use.removed_documents == 0
-    assert use.new_paragraphs == len(grown.sentences.drop_duplicates(["doc_id", "paragraph"])) - use.fit_paragraphs
+    paragraphs = len(grown.sentences.drop_duplicates(["doc_id", "paragraph"]))
+    assert use.new_paragraphs == paragraphs - use.fit_paragraphs
     assert "weighed by its topics" in use.sentence() and f"{added:,} articles added" in use.sentence()
     # the kept paragraphs keep their weights; the topics are the fit's
     assert kept.topics["top_terms"].tolist() == first.topics["top_terms"].tolist()
@@ -93,7 +94,8 @@ def test_a_rerun_with_the_same_articles_gives_the_fits_numbers(tmp_path):
 
     fit = compute_topics(prepared)
     again = compute_topics(prepared)  # not the stored result: the kept model, nothing new
-    assert fit.model_use.how == "fit" and again.model_use.how == "kept" and again.model_use.new_paragraphs == 0
+    assert fit.model_use.how == "fit" and again.model_use.how == "kept"
+    assert again.model_use.new_paragraphs == 0
     for field in ("topics", "prevalence", "topic_change", "divergence", "paragraph_topics"):
         pd.testing.assert_frame_equal(getattr(again, field), getattr(fit, field))
 
@@ -111,8 +113,8 @@ def test_the_refit_flag_reaches_the_section_through_the_environment(tmp_path, mo
 
 def test_new_paragraphs_are_weighed_as_the_fit_weighs_its_own(tmp_path):
     prepared = _prepared(tmp_path, _both_years(80), DocumentCache(tmp_path / "cache"))
-    from briefing.sections.topics.counts import article_counts, combine
     from briefing.measures.terms import stop_words
+    from briefing.sections.topics.counts import article_counts, combine
 
     counts = combine(prepared, *article_counts(prepared, stop_words(), 2))
     model = M.fit_topics(counts.x, counts.vocab, n_topics=4, low=2, high=8, min_paragraphs=2, seed=1)

@@ -184,7 +184,8 @@ def term_evidence(prepared: Prepared, counts: Counts, distinctive: dict[Pair, pd
             col = index.get_indexer([term])[0]
             if col < 0:
                 continue
-            used = (counts.x[:, col].toarray().ravel() > 0) & (counts.paras["period"].astype(str) == lv).to_numpy()
+            in_period = (counts.paras["period"].astype(str) == lv).to_numpy()
+            used = (counts.x[:, col].toarray().ravel() > 0) & in_period
             docs = pd.DataFrame({"doc_id": pd.unique(counts.paras["doc_id"].to_numpy()[used])})
             docs["date"] = dates.reindex(docs["doc_id"]).to_numpy()
             docs = docs.sort_values(["date", "doc_id"], kind="stable")["doc_id"].tolist()
@@ -225,7 +226,8 @@ def _evidence_sentences(prepared: Prepared, docs: list, term: str, stop: frozens
         if len(readable) >= per_term:
             break
     picked = (readable + other)[:per_term]
-    return pd.concat(picked) if picked else pd.DataFrame(columns=["doc_id", "sentence", "outlet", "date", "text"])
+    columns = ["doc_id", "sentence", "outlet", "date", "text"]
+    return pd.concat(picked) if picked else pd.DataFrame(columns=columns)
 
 
 def _paragraph_text(prepared: Prepared, paras: pd.DataFrame, row: int) -> str:

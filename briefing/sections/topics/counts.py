@@ -91,7 +91,8 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def article_counts(prepared: Prepared, stop: frozenset[str], max_ngram: int) -> tuple[list[pd.DataFrame], int]:
+def article_counts(prepared: Prepared, stop: frozenset[str], max_ngram: int
+                   ) -> tuple[list[pd.DataFrame], int]:
     """Every article's count rows (in pieces, as kept), and how many articles were computed."""
     keys = list(dict.fromkeys(prepared.documents["doc_key"]))
     if prepared.cache is None:
@@ -117,12 +118,8 @@ def combine(prepared: Prepared, parts: list[pd.DataFrame], computed: int = 0) ->
     for part in parts:
         if not len(part):
             continue
-        dk = part["doc_key"].astype("category") if not isinstance(part["doc_key"].dtype, pd.CategoricalDtype) \
-            else part["doc_key"]
-        kmap = keys.get_indexer(dk.cat.categories)
-        k = kmap[dk.cat.codes.to_numpy()]
-        it = part["item"].astype("category") if not isinstance(part["item"].dtype, pd.CategoricalDtype) \
-            else part["item"]
+        dk, it = _categorical(part["doc_key"]), _categorical(part["item"])
+        k = keys.get_indexer(dk.cat.categories)[dk.cat.codes.to_numpy()]
         imap = np.array([items.setdefault(w, len(items)) for w in it.cat.categories.astype(object)],
                         dtype=np.int64)
         keep = k >= 0
@@ -138,6 +135,11 @@ def combine(prepared: Prepared, parts: list[pd.DataFrame], computed: int = 0) ->
                                   item_words, levels)
     names = _names(docs, keys, k[name_rows], i[name_rows], c[name_rows], r[name_rows], item_words, levels)
     return Counts(x, vocab, paras, names, computed)
+
+
+def _categorical(col: pd.Series) -> pd.Series:
+    """`col` as a categorical (as kept it is one; a merged piece of the cache may hold strings)."""
+    return col if isinstance(col.dtype, pd.CategoricalDtype) else col.astype("category")
 
 
 def _paragraphs(docs: pd.DataFrame, keys: pd.Index, k, p, i, c, words: np.ndarray, levels: list[str]
@@ -174,7 +176,8 @@ def _paragraphs(docs: pd.DataFrame, keys: pd.Index, k, p, i, c, words: np.ndarra
     return x, vocab, paras
 
 
-def _names(docs: pd.DataFrame, keys: pd.Index, k, i, c, r, words: np.ndarray, levels: list[str]) -> pd.DataFrame:
+def _names(docs: pd.DataFrame, keys: pd.Index, k, i, c, r, words: np.ndarray, levels: list[str]
+           ) -> pd.DataFrame:
     """Names per period, as `terms.name_counts` counts them sentence by sentence: one row per name
     (lower-cased key), shown in its most frequent spelling (ties: the one used first)."""
     forms, f = np.unique(i, return_inverse=True)
@@ -197,9 +200,6 @@ def _names(docs: pd.DataFrame, keys: pd.Index, k, i, c, r, words: np.ndarray, le
     best = np.lexsort((rank, -total, g))
     pick = best[np.r_[True, g[best][1:] != g[best][:-1]]] if len(best) else best
     table = pd.DataFrame({"key": name_keys.astype(object), "name": spelled[pick].astype(object)})
-    key_level = np.zeros((len(levels), len(name_keys)), dtype=np.int64)
-    for lv in range(len(levels)):
-        key_level[lv] = np.bincount(g, weights=by_level[lv], minlength=len(name_keys)).round().astype(np.int64)
     for j, lv in enumerate(levels):
-        table[lv] = key_level[j]
+        table[lv] = np.bincount(g, weights=by_level[j], minlength=len(name_keys)).round().astype(np.int64)
     return table

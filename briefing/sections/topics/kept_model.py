@@ -66,13 +66,15 @@ class TopicModelUse(BaseModel):
             return (f"The topic model was fitted in this run on all {self.fit_paragraphs:,} paragraphs of "
                     f"{self.fit_documents:,} articles ({self.reason}).")
         return (f"The topic model was kept from the fit of {self.fitted_at} on {self.fit_paragraphs:,} "
-                f"paragraphs of {self.fit_documents:,} articles; the {self.new_paragraphs:,} paragraphs of the "
+                f"paragraphs of {self.fit_documents:,} articles; the {self.new_paragraphs:,} paragraphs "
+                f"of the "
                 f"{self.new_documents:,} articles added since were weighed by its topics, not fitted "
                 f"({self.removed_documents:,} articles of the fit are no longer in the corpus). It is fitted "
                 f"again when the articles added or removed exceed {REFIT_CHANGED_SHARE:.0%} of those it was "
                 f"fitted on, when new paragraphs' term uses fall outside its terms "
                 f"{100 * REFIT_OUTSIDE_POINTS:.0f} percentage points more often than the fitted paragraphs' "
-                f"({self.outside_new:.1%} against {self.outside_fit:.1%} here), or with `briefing run --refit`.")
+                f"({self.outside_new:.1%} against {self.outside_fit:.1%} here), or with "
+                "`briefing run --refit`.")
 
 
 @dataclass
@@ -107,7 +109,9 @@ def _lineage(prepared: Prepared) -> str:
 
 
 def folder(prepared: Prepared) -> Path | None:
-    return prepared.cache.root / "models" / "topics" / _lineage(prepared) if prepared.cache is not None else None
+    if prepared.cache is None:
+        return None
+    return prepared.cache.root / "models" / "topics" / _lineage(prepared)
 
 
 def fit_id(prepared: Prepared) -> str:
@@ -184,8 +188,10 @@ def fit_or_keep(prepared: Prepared, x, vocab: np.ndarray, paras: pd.DataFrame,  
     kept = chosen.kept
     if kept is not None:
         model = to_model(kept)
-        known = pd.MultiIndex.from_frame(kept.paragraphs[["doc_key", "paragraph"]].astype({"doc_key": str}))
-        row = known.get_indexer(pd.MultiIndex.from_frame(paras[["doc_key", "paragraph"]].astype({"doc_key": str})))
+        def ids(t: pd.DataFrame) -> pd.MultiIndex:
+            return pd.MultiIndex.from_frame(t[["doc_key", "paragraph"]].astype({"doc_key": str}))
+
+        row = ids(kept.paragraphs).get_indexer(ids(paras))
         new = row < 0
         cols = pd.Index(vocab).get_indexer(model.terms)
         have = np.flatnonzero(cols >= 0)
@@ -201,7 +207,7 @@ def fit_or_keep(prepared: Prepared, x, vocab: np.ndarray, paras: pd.DataFrame,  
                             removed_documents=len(fit_docs - docs_now), new_paragraphs=int(new.sum()),
                             outside_fit=kept.outside, outside_new=outside_new)
         if outside_new <= kept.outside + REFIT_OUTSIDE_POINTS:
-            known_w = kept.paragraphs[[c for c in kept.paragraphs.columns if c.startswith("w_")]].to_numpy(float)
+            known_w = kept.paragraphs.filter(regex=r"^w_\d+$").to_numpy(float)
             weights = np.zeros((len(paras), known_w.shape[1]))
             weights[~new] = known_w[row[~new]]
             weights[new] = M.transform(x_new, model, opts.seed)
