@@ -136,3 +136,15 @@ def test_without_a_cache_every_run_fits(tmp_path, share):
                                    "topics": {"bootstrap_rounds": 100, "split_rounds": 20}}), cache=False)
     assert KM.plan(prepared, False).kept is None
     assert topics_section(prepared).model_use.how == "fit"
+
+
+def test_briefing_run_takes_refit_and_passes_it_to_the_notebooks(monkeypatch):
+    from briefing import cli
+    from briefing.build import run
+
+    args = cli.build_parser().parse_args(["run", "params/x.yaml", "--refit"])
+    assert args.refit is True and cli.build_parser().parse_args(["run", "params/x.yaml"]).refit is False
+    seen = {}
+    monkeypatch.setattr(run, "_run_briefing", lambda *a: seen.setdefault("args", a))
+    run.run_briefing("params/x.yaml", refit=True)
+    assert seen["args"][-1] is True
