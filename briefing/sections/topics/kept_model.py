@@ -63,7 +63,7 @@ class TopicModelUse(BaseModel):
     def sentence(self) -> str:
         """The methods' sentence on the topic model (plain text, no article text in it)."""
         if self.how == "fit":
-            return (f"The topic model was fitted in this run on all {self.fit_paragraphs:,} paragraphs of "
+            return (f"The topic model was fitted on all {self.fit_paragraphs:,} paragraphs of "
                     f"{self.fit_documents:,} articles ({self.reason}).")
         return (f"The topic model was kept from the fit of {self.fitted_at} on {self.fit_paragraphs:,} "
                 f"paragraphs of {self.fit_documents:,} articles; the {self.new_paragraphs:,} paragraphs "
@@ -91,6 +91,13 @@ class KeptModel:
     paragraphs: pd.DataFrame   # doc_key, paragraph, w_1 ... w_k: every paragraph weighed so far
     documents: pd.DataFrame    # doc_key: the articles the model was fitted on
     choice: pd.DataFrame = field(default_factory=pd.DataFrame)
+    reason: str = ""           # why it was fitted
+
+    def fit_use(self) -> TopicModelUse:
+        """How a result computed from exactly the articles of the fit says it was made: fitted."""
+        return TopicModelUse(how="fit", reason=self.reason, fitted_at=self.fitted_at,
+                             fit_documents=self.fit_documents, fit_paragraphs=self.fit_paragraphs,
+                             outside_fit=self.outside)
 
 
 def refit_asked() -> bool:
@@ -159,11 +166,9 @@ def to_model(kept: KeptModel) -> M.TopicModel:
 
 
 def keep(prepared: Prepared, model: M.TopicModel, paras: pd.DataFrame, model_id: str,
-         kept: KeptModel | None = None) -> None:
+         kept: KeptModel | None = None, reason: str = "") -> KeptModel:
     """Keep `model` (its paragraphs' weights by article content and paragraph) for later runs."""
     where = folder(prepared)
-    if where is None:
-        return
     weights = pd.DataFrame(model.weights, columns=[f"w_{t + 1}" for t in range(model.weights.shape[1])])
     rows = pd.concat([paras[["doc_key", "paragraph"]].reset_index(drop=True), weights], axis=1)
     rows = rows.drop_duplicates(["doc_key", "paragraph"])
@@ -174,10 +179,12 @@ def keep(prepared: Prepared, model: M.TopicModel, paras: pd.DataFrame, model_id:
             vocabulary=pd.DataFrame({"term": model.terms.astype(object), "idf": model.idf}),
             components=pd.DataFrame(model.components.T, columns=list(weights.columns)),
             paragraphs=rows, documents=pd.DataFrame({"doc_key": pd.unique(paras["doc_key"])}),
-            choice=model.choice)
+            choice=model.choice, reason=reason)
     else:
         kept.paragraphs = rows
-    R.save(kept, where, {"key": kept.id, "kind": "topic model"})
+    if where is not None:
+        R.save(kept, where, {"key": kept.id, "kind": "topic model"})
+    return kept
 
 
 def fit_or_keep(prepared: Prepared, x, vocab: np.ndarray, paras: pd.DataFrame,  # noqa: ANN001 - csr
@@ -214,14 +221,12 @@ def fit_or_keep(prepared: Prepared, x, vocab: np.ndarray, paras: pd.DataFrame,  
             model.weights = weights
             if new.any() or len(kept.paragraphs) != len(paras):
                 keep(prepared, model, paras, kept.id, kept)
+            if kept.id == fit_id(prepared):  # the very articles of the fit: its result, as it was
+                use = kept.fit_use()
             return model, use
         chosen = Plan(chosen.id, f"the {use.new_paragraphs:,} new paragraphs' term uses fall outside the "
                                  f"kept model's terms {outside_new:.1%} of the time, against "
                                  f"{kept.outside:.1%} for the paragraphs it was fitted on")
     model = M.fit_topics(x, vocab, n_topics=opts.n_topics, low=opts.topic_range[0], high=opts.topic_range[1],
                          min_paragraphs=opts.min_paragraphs, seed=opts.seed)
-    fitted = fit_id(prepared)
-    keep(prepared, model, paras, fitted)
-    return model, TopicModelUse(how="fit", reason=chosen.reason, fitted_at=datetime.now(UTC).isoformat(
-        timespec="seconds"), fit_documents=int(paras["doc_key"].nunique()), fit_paragraphs=len(paras),
-        outside_fit=model.outside)
+    return model, keep(prepared, model, paras, fit_id(prepared), reason=chosen.reason).fit_use()
