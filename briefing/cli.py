@@ -65,7 +65,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     _ingest_sources(args.params, quiet=args.quiet)
     for path in args.params:
         out = run_briefing(path, reports_dir=args.reports, renderer=args.renderer,
-                           quiet=args.quiet, jobs=args.jobs)
+                           quiet=args.quiet, jobs=args.jobs, refit=args.refit)
         for f in out.outputs:
             print(f)
     return 0
@@ -133,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="notebooks executed at once (default: $BRIEFING_JOBS or one per core)")
+    p.add_argument("--refit", action="store_true",
+                   help="fit the topic model again rather than keep the last one (see README, Topics)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("publish", help="render every briefing that changed and build reports/site/")

@@ -33,6 +33,7 @@ from briefing.corpus.prepare import Prepared, prepare
 from briefing.errors import RunError
 from briefing.files import find_checkout, write_atomic
 from briefing.params import Params, load, slug_for
+from briefing.sections.topics.kept_model import REFIT_ENV
 from briefing.store.cache import DocumentCache, default_root
 from briefing.store.fingerprint import digest, package_digest
 from briefing.store.results import PREVIOUS_ENV, RESULTS_ENV
@@ -171,12 +172,13 @@ def notebook_key(source: Path, parameters: dict, inputs: str) -> str:
 
 
 def run_briefing(params_path: str | Path, reports_dir: str | Path = "reports",
-                 renderer: str | None = None, quiet: bool = False, jobs: int | None = None) -> RunResult:
+                 renderer: str | None = None, quiet: bool = False, jobs: int | None = None,
+                 refit: bool = False) -> RunResult:
     """Validate, execute the notebooks (those whose inputs changed), render, and move
     reports/<slug>/ into place. A disk that fills, a folder that cannot be written or memory
     that runs out ends the run with one line saying so (RunError), the previous briefing intact."""
     try:
-        return _run_briefing(params_path, Path(reports_dir), renderer, quiet, jobs)
+        return _run_briefing(params_path, Path(reports_dir), renderer, quiet, jobs, refit)
     except OSError as exc:
         error = resource_error(exc, Path(reports_dir))
         if error is None:
@@ -185,7 +187,7 @@ def run_briefing(params_path: str | Path, reports_dir: str | Path = "reports",
 
 
 def _run_briefing(params_path: str | Path, reports_dir: Path, renderer: str | None, quiet: bool,
-                  jobs: int | None) -> RunResult:
+                  jobs: int | None, refit: bool = False) -> RunResult:
     t0 = time.perf_counter()
     params_path = Path(params_path)
     progress = Progress(quiet)
@@ -207,13 +209,14 @@ def _run_briefing(params_path: str | Path, reports_dir: Path, renderer: str | No
         cache_root = default_root(reports)
         env = {"BRIEFING_CACHE_DIR": str(cache_root.resolve()),
                RESULTS_ENV: str((build / "results").resolve()),
-               PREVIOUS_ENV: str((dest / "results").resolve())}
+               PREVIOUS_ENV: str((dest / "results").resolve()), REFIT_ENV: "1" if refit else ""}
         executor = engine = None
         try:
             when = datetime.now(UTC)
             values = {"params_file": str(params_path.resolve()), "params": params.plain(),
                       "params_label": _label(params_path)}
-            tasks, reused = _plan(notebooks, values, inputs_digest(params), build / "notebooks",
+            inputs = inputs_digest(params) + (":refit" if refit else "")  # --refit: run them again
+            tasks, reused = _plan(notebooks, values, inputs, build / "notebooks",
                                   dest / "notebooks")
             for name in reused:
                 progress(f"reusing {name}: its inputs are unchanged")

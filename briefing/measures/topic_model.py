@@ -5,6 +5,7 @@ Everything is seeded (numpy Generators, NMF's random_state), so reruns give the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,11 +33,40 @@ class TopicModel:
     components: np.ndarray
     terms: np.ndarray
     choice: pd.DataFrame  # k, coherence (mean NPMI of each topic's top terms), chosen
+    #: the inverse document frequency of each term, as the fit weighted them (`tfidf`)
+    idf: np.ndarray | None = None
+    #: the share of the fitted paragraphs' term uses outside `terms` (rarer terms, left out)
+    outside: float = 0.0
 
 
 def tfidf(x: sparse.csr_matrix) -> sparse.csr_matrix:
     """Sublinear TF-IDF, rows L2-normalised."""
     return TfidfTransformer(sublinear_tf=True).fit_transform(x).tocsr()
+
+
+def tfidf_with(x: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Sublinear TF-IDF of `x` with the inverse document frequencies of an earlier fit, as
+    `tfidf` weights: (1 + ln tf) x idf, rows L2-normalised."""
+    from sklearn.preprocessing import normalize
+
+    out = sparse.csr_matrix(x, dtype=np.float64, copy=True)
+    out.data = (1.0 + np.log(out.data)) * idf[out.indices]
+    return normalize(out, norm="l2", copy=False).tocsr()
+
+
+def transform(x: sparse.csr_matrix, model: TopicModel, seed: int) -> np.ndarray:
+    """Topic weights of new paragraphs (`x`: their counts over `model.terms`) under a fitted
+    model, its topics held fixed: what scikit-learn's `NMF.transform` solves (W for fixed H)."""
+    from sklearn.decomposition import non_negative_factorization
+
+    if x.shape[0] == 0:
+        return np.zeros((0, model.components.shape[0]))
+    m = _model(model.components.shape[0], seed)
+    with threadpool_limits(limits=1):
+        w, _, _ = non_negative_factorization(
+            tfidf_with(x, model.idf), H=model.components, n_components=m.n_components, update_H=False,
+            solver=m.solver, beta_loss=m.beta_loss, tol=m.tol, max_iter=m.max_iter, random_state=seed)
+    return w
 
 
 def _model(k: int, seed: int) -> NMF:
@@ -57,6 +87,22 @@ def vocabulary(x: sparse.csr_matrix, min_paragraphs: int, most: int = MAX_TERMS)
     if len(keep) > most:
         keep = np.sort(keep[np.argsort(-df[keep], kind="stable")[:most]])
     return keep
+
+
+def outside_share(x: sparse.csr_matrix, keep: np.ndarray, min_paragraphs: int) -> float:
+    """The share of the term uses of `x`'s paragraphs that a model with the terms `keep` would not
+    know, each paragraph left out in turn: uses of terms not kept, and of kept terms that enter the
+    model through this paragraph alone (in `min_paragraphs` paragraphs exactly). What a new
+    paragraph is held against (`kept_model`): its terms were not chosen with it."""
+    total = float(x.sum())
+    if total <= 0:
+        return 0.0
+    df = np.asarray((x > 0).sum(axis=0)).ravel()
+    known = np.zeros(x.shape[1], dtype=bool)
+    known[keep] = True
+    known &= df > min_paragraphs
+    uses = np.asarray(x.sum(axis=0), dtype=float).ravel()
+    return 1.0 - float(uses[known].sum()) / total
 
 
 def npmi_coherence(binary: sparse.csc_matrix, components: np.ndarray, top_n: int = TOP_N) -> float:
@@ -106,7 +152,8 @@ def _fit_topics(x: sparse.csr_matrix, terms: np.ndarray, *, n_topics: int | str,
     keep = vocabulary(x, min_paragraphs)
     xk = x[:, keep]
     terms = terms[keep]
-    weighted = tfidf(xk)
+    weigher = TfidfTransformer(sublinear_tf=True)
+    weighted = weigher.fit_transform(xk).tocsr()
     binary = (xk > 0).astype(float).tocsc()
     rows = []
     if n_topics == "auto":
@@ -127,18 +174,21 @@ def _fit_topics(x: sparse.csr_matrix, terms: np.ndarray, *, n_topics: int | str,
         rows = [(best, npmi_coherence(binary, model.components_))]
     choice = pd.DataFrame(rows, columns=["topics", "coherence"])
     choice["chosen"] = choice["topics"] == best
-    return TopicModel(weights, model.components_, terms, choice)
+    outside = outside_share(x, keep, min_paragraphs)
+    return TopicModel(weights, model.components_, terms, choice, np.asarray(weigher.idf_), outside)
 
 
-def topic_table(model: TopicModel, paras: pd.DataFrame, n_label: int = 4) -> pd.DataFrame:
-    """One row per topic: topic, label (top terms), top_terms, typical paragraph and its document."""
+def topic_table(model: TopicModel, paras: pd.DataFrame, text: Callable[[int], str], n_label: int = 4
+                ) -> pd.DataFrame:
+    """One row per topic: topic, label (top terms), top_terms, typical paragraph and its document
+    (`text(row)`: the text of row `row` of `paras`, read for these paragraphs only)."""
     rows = []
     for t, comp in enumerate(model.components):
         top = [str(model.terms[i]) for i in np.argsort(-comp)[:TOP_N] if comp[i] > 0]
         best = int(np.argmax(model.weights[:, t]))
         rows.append({
             "topic": t + 1, "label": " · ".join(top[:n_label]), "top_terms": ", ".join(top),
-            "typical_paragraph": paras["text"].iat[best], "typical_doc": paras["doc_id"].iat[best],
+            "typical_paragraph": text(best), "typical_doc": paras["doc_id"].iat[best],
             "typical_period": str(paras["period"].iat[best]),
         })
     return pd.DataFrame(rows)

@@ -9,6 +9,7 @@ within-article variation only, and is labelled so).
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,8 @@ from briefing.errors import BriefingError
 from briefing.measures import terms as T
 from briefing.measures import topic_model as M
 from briefing.measures.fightin_words import distinctive_terms, top_by_side
+from briefing.sections.topics import kept_model as KM
+from briefing.sections.topics.counts import STAGE, Counts, article_counts, combine, document_sentences
 from briefing.sections.topics.prose import findings, prose
 from briefing.sections.topics.result import MIN_DOCS, Pair, TopicsResult
 from briefing.store.fingerprint import code_digest
@@ -161,29 +164,32 @@ def term_span(text: str, term: str) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m else None
 
 
-def term_evidence(sentences: pd.DataFrame, distinctive: dict[Pair, pd.DataFrame], stop: frozenset[str],
-                  max_ngram: int, per_term: int = EVIDENCE_PER_TERM) -> pd.DataFrame:
+def term_evidence(prepared: Prepared, counts: Counts, distinctive: dict[Pair, pd.DataFrame],
+                  stop: frozenset[str], max_ngram: int, per_term: int = EVIDENCE_PER_TERM) -> pd.DataFrame:
     """For the term leaning most to each period of each pair (the summary's term findings), up to
     `per_term` sentences of that period that use it, from different articles: sentences of
     READABLE_WORDS length first, then by date, article and position. A sentence uses a term when
-    the term is among its counted terms (`terms.terms`), as the counts behind z were made."""
+    the term is among its counted terms (`terms.terms`), as the counts behind z were made.
+
+    Only the articles whose paragraphs use the term are read (their counts say which), by date
+    and id, a batch at a time, until `per_term` articles with a sentence of readable length are found."""
     rows = []
+    index = pd.Index(counts.vocab)
+    dates = prepared.documents.set_index("id")["date"]
     for (a, b), dist in distinctive.items():
         for lv, side in zip((a, b), top_by_side(dist, 1), strict=True):
             if side.empty:
                 continue
             term, z = str(side["term"].iat[0]), float(side["z"].iat[0])
-            sub = sentences[sentences["period"].astype(str) == lv]
-            first = term.split()[0]
-            lower = sub["text"].map(lambda t: T.fold(t, possessive=False).lower())
-            cand = sub[lower.str.contains(first, regex=False)]
-            cand = cand[[term in T.terms(t, stop, max_ngram) for t in cand["text"]]]
-            if cand.empty:
+            col = index.get_indexer([term])[0]
+            if col < 0:
                 continue
-            lo, hi = READABLE_WORDS
-            cand = cand.assign(_long=~cand["words"].between(lo, hi)).sort_values(
-                ["_long", "date", "doc_id", "paragraph", "sentence"], kind="stable")
-            picked = cand.drop_duplicates("doc_id").head(per_term)
+            in_period = (counts.paras["period"].astype(str) == lv).to_numpy()
+            used = (counts.x[:, col].toarray().ravel() > 0) & in_period
+            docs = pd.DataFrame({"doc_id": pd.unique(counts.paras["doc_id"].to_numpy()[used])})
+            docs["date"] = dates.reindex(docs["doc_id"]).to_numpy()
+            docs = docs.sort_values(["date", "doc_id"], kind="stable")["doc_id"].tolist()
+            picked = _evidence_sentences(prepared, docs, term, stop, max_ngram, per_term)
             for r in picked.itertuples(index=False):
                 span = term_span(r.text, term)
                 rows.append({"period_a": a, "period_b": b, "term": term, "leans_to": lv, "z": z,
@@ -193,6 +199,42 @@ def term_evidence(sentences: pd.DataFrame, distinctive: dict[Pair, pd.DataFrame]
     columns = ["period_a", "period_b", "term", "leans_to", "z", "doc_id", "sentence", "outlet", "date",
                "text", "start", "end"]
     return pd.DataFrame(rows, columns=columns)
+
+
+#: Articles read at a time when looking for sentences that use a term.
+EVIDENCE_BATCH = 50
+
+
+def _evidence_sentences(prepared: Prepared, docs: list, term: str, stop: frozenset[str], max_ngram: int,
+                        per_term: int) -> pd.DataFrame:
+    """The first sentence using `term` of each of the first `per_term` articles of `docs` (in
+    order) that have one of readable length; then, if too few, of those that have only others."""
+    lo, hi = READABLE_WORDS
+    first = term.split()[0]
+    readable, other = [], []
+    for start in range(0, len(docs), EVIDENCE_BATCH):
+        batch = docs[start:start + EVIDENCE_BATCH]
+        sub = document_sentences(prepared, batch)
+        lower = sub["text"].map(lambda t: T.fold(t, possessive=False).lower())
+        cand = sub[lower.str.contains(first, regex=False).to_numpy()]
+        cand = cand[[term in T.terms(t, stop, max_ngram) for t in cand["text"]]]
+        cand = cand.assign(_long=~cand["words"].between(lo, hi), _doc=cand["doc_id"].map(
+            {d: i for i, d in enumerate(batch)})).sort_values(["_doc", "_long", "paragraph", "sentence"],
+                                                              kind="stable")
+        for _, group in cand.groupby("_doc", sort=True):
+            (other if bool(group["_long"].iat[0]) else readable).append(group.iloc[:1])
+        if len(readable) >= per_term:
+            break
+    picked = (readable + other)[:per_term]
+    columns = ["doc_id", "sentence", "outlet", "date", "text"]
+    return pd.concat(picked) if picked else pd.DataFrame(columns=columns)
+
+
+def _paragraph_text(prepared: Prepared, paras: pd.DataFrame, row: int) -> str:
+    """The text of paragraph `row` of `paras`: its sentences joined by a space (as `terms.paragraphs`)."""
+    doc_id, paragraph = paras["doc_id"].iat[row], paras["paragraph"].iat[row]
+    sents = document_sentences(prepared, [doc_id])
+    return " ".join(sents.loc[sents["paragraph"] == paragraph, "text"].tolist())
 
 
 def _paragraph_topics(model: M.TopicModel, paras: pd.DataFrame) -> pd.DataFrame:
@@ -209,15 +251,19 @@ class TopicsError(BriefingError):
     """The corpus gives the topics section nothing to compare."""
 
 
-def topics_section(prepared: Prepared) -> TopicsResult:
-    """The topics section's tables, prose and findings: computed once per corpus, options and
-    code, then read from where they are kept (`briefing.store.results`)."""
-    inputs = {"options": prepared.params.topics.model_dump(mode="json"), "code": code_digest(__name__)}
-    return section_result("topics", TopicsResult, prepared, inputs, lambda: compute_topics(prepared))
+def topics_section(prepared: Prepared, refit: bool | None = None) -> TopicsResult:
+    """The topics section's tables, prose and findings: computed once per corpus, options, code
+    and topic model, then read from where they are kept (`briefing.store.results`). `refit`: fit
+    the topic model again rather than keep the last one (None: as `briefing run --refit` says)."""
+    chosen = KM.plan(prepared, KM.refit_asked() if refit is None else refit)
+    inputs = {"options": prepared.params.topics.model_dump(mode="json"), "code": code_digest(__name__),
+              "model": chosen.id}
+    return section_result("topics", TopicsResult, prepared, inputs, lambda: compute_topics(prepared, chosen))
 
 
-def compute_topics(prepared: Prepared) -> TopicsResult:
-    """Distinctive and new terms per comparison, NMF topics with prevalence, vocabulary divergence."""
+def compute_topics(prepared: Prepared, chosen: KM.Plan | None = None) -> TopicsResult:
+    """Distinctive and new terms per comparison, NMF topics with prevalence, vocabulary divergence.
+    `chosen`: fit the topic model or keep the last one (`kept_model.plan`; None: as it says)."""
     opts = prepared.params.topics
     levels = prepared.period_names
     pairs = prepared.comparisons()
@@ -227,15 +273,18 @@ def compute_topics(prepared: Prepared) -> TopicsResult:
     unit = "paragraph" if small else "document"
     rng = np.random.default_rng(opts.seed)
 
-    paras = T.paragraphs(prepared.sentences)
-    x, vocab = T.count_matrix(paras["text"], stop, opts.max_ngram)
+    parts, computed = article_counts(prepared, stop, opts.max_ngram)
+    counts = combine(prepared, parts, computed)
+    del parts
+    prepared.computed[STAGE] = computed
+    x, vocab, paras = counts.x, counts.vocab, counts.paras
     by_period = T.group_sums(x, paras["period"], levels) if len(vocab) else None
     empty = [p for i, p in enumerate(levels) if by_period is None or by_period[i].sum() == 0]
     if empty:
         raise TopicsError(f"topics: period(s) {', '.join(map(repr, empty))} have no content words once "
                           "stop words and numbers are left out, so vocabularies cannot be compared; "
                           "check the corpus text or topics.extra_stop_words")
-    names = T.name_counts(prepared.sentences, levels, stop)
+    names = counts.names
     distinctive, name_z, new, vanished = {}, {}, {}, {}
     for a, b in pairs:
         ia, ib = levels.index(a), levels.index(b)
@@ -247,9 +296,8 @@ def compute_topics(prepared: Prepared) -> TopicsResult:
         new[(a, b)], vanished[(a, b)] = _one_period_only(
             dist, names, a, b, opts.min_count, (by_period[ia].sum(), by_period[ib].sum()))
 
-    model = M.fit_topics(x, vocab, n_topics=opts.n_topics, low=opts.topic_range[0], high=opts.topic_range[1],
-                         min_paragraphs=opts.min_paragraphs, seed=opts.seed)
-    topics = M.topic_table(model, paras)
+    model, use = KM.fit_or_keep(prepared, x, vocab, paras, chosen or KM.plan(prepared, False))
+    topics = M.topic_table(model, paras, partial(_paragraph_text, prepared, paras))
     labels = topics["label"].tolist()
     prevalence, boots = _prevalence(model, paras, levels, unit, opts.bootstrap_rounds, rng, labels)
     change = _changes(prevalence, boots, pairs, labels, small)
@@ -260,7 +308,8 @@ def compute_topics(prepared: Prepared) -> TopicsResult:
     result = TopicsResult(pairs, distinctive, name_z, new, vanished, topics, model.choice, prevalence, change,
                           divergence, contrib, unit, small, prose="", top_terms=opts.top_terms,
                           paragraph_topics=_paragraph_topics(model, paras),
-                          term_evidence=term_evidence(prepared.sentences, distinctive, stop, opts.max_ngram))
+                          term_evidence=term_evidence(prepared, counts, distinctive, stop, opts.max_ngram),
+                          model_use=use)
     result.prose = prose(result, prepared)
     result.findings = findings(result)
     return result

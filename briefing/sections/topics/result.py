@@ -8,6 +8,7 @@ import pandas as pd
 
 from briefing.measures.fightin_words import top_by_side
 from briefing.sections.findings import Finding
+from briefing.sections.topics.kept_model import TopicModelUse
 
 #: Fewer documents than this in a period: numbers describe these articles only.
 MIN_DOCS = 5
@@ -41,6 +42,8 @@ class TopicsResult:
     #: sentences using the term leaning most to each period of each pair (period_a, period_b, term,
     #: leans_to, z, doc_id, sentence, outlet, date, text, start/end of the term in the text or -1)
     term_evidence: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: whether the topic model was fitted in this run or kept from an earlier one, and why
+    model_use: TopicModelUse = field(default_factory=TopicModelUse)
 
     def top(self, pair: Pair, names: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The most distinctive terms (or names) of the earlier and of the later period of `pair`."""
