@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -77,6 +78,23 @@ class Prepared:
     def sentence_doc_keys(self) -> pd.Series:
         """The doc_key of each sentence's document (same index as `sentences`)."""
         return self.sentences["doc_id"].map(self.documents.set_index("id")["doc_key"])
+
+    def sentences_of(self, keys: Sequence[str]) -> pd.DataFrame:
+        """The sentences (doc_key, paragraph, sentence, text, words) of the documents with these
+        content keys, once per key (wire copies share theirs), in the order of `keys` and then
+        sentence order; index: their labels in `sentences`."""
+        keyed = self.__dict__.get("_keyed")
+        if keyed is None:
+            sents = self.sentences
+            doc_keys = self.sentence_doc_keys()
+            first = sents["doc_id"].groupby(doc_keys.to_numpy(), sort=False).transform("first")
+            keep = (sents["doc_id"] == first).to_numpy()
+            keyed = sents.loc[keep, ["paragraph", "sentence", "text", "words"]]
+            keyed.insert(0, "doc_key", doc_keys[keep].to_numpy())
+            self.__dict__["_keyed"] = keyed
+        order = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+        pos = keyed["doc_key"].map(order)
+        return keyed[pos.notna().to_numpy()].iloc[pos.dropna().to_numpy().argsort(kind="stable")]
 
 
 def assign_periods(documents: pd.DataFrame, params: Params) -> pd.Series:

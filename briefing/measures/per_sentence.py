@@ -53,19 +53,34 @@ def _rows(prepared: Prepared, stage: str, what: str, settings: dict,
     return where.merge(rows, on=["doc_key", "sentence"], how="inner")
 
 
+def vader_settings() -> dict:
+    """What the VADER stage is keyed by (besides the sentences)."""
+    return {"lexicon": lexicon_digest(), "code": code_digest("briefing.measures.vader")}
+
+
+def frames_settings(lexicon: Lexicon) -> dict:
+    """What the frames stage is keyed by (besides the sentences)."""
+    return {"lexicon": lexicon_fingerprint(lexicon), "code": code_digest("briefing.measures.frames")}
+
+
+def actors_settings(actors: Sequence[Actor]) -> dict:
+    """What the actors stage is keyed by (besides the sentences)."""
+    return {"actors": [a.model_dump(mode="json") for a in actors],
+            "code": code_digest("briefing.measures.actors")}
+
+
 def vader_scores(prepared: Prepared) -> pd.DataFrame:
     """neg, neu, pos, compound of every sentence (index: `prepared.sentences`'), as NLTK's VADER
     gives them."""
-    settings = {"lexicon": lexicon_digest(), "code": code_digest("briefing.measures.vader")}
-    rows = _rows(prepared, "vader", "scoring sentiment", settings, score_table).set_index("row")
+    rows = _rows(prepared, "vader", "scoring sentiment", vader_settings(), score_table).set_index("row")
     cols = ["neg", "neu", "pos", "compound"]
     return rows[cols].reindex(prepared.sentences.index)
 
 
 def frame_hits(prepared: Prepared, lexicon: Lexicon) -> pd.DataFrame:
     """One row per cue hit (HIT_COLUMNS: row is the sentence's label in `prepared.sentences`)."""
-    settings = {"lexicon": lexicon_fingerprint(lexicon), "code": code_digest("briefing.measures.frames")}
-    rows = _rows(prepared, "frames", "finding frame cues", settings, partial(hit_table, lexicon=lexicon))
+    rows = _rows(prepared, "frames", "finding frame cues", frames_settings(lexicon),
+                 partial(hit_table, lexicon=lexicon))
     rows["doc_id"] = prepared.sentences["doc_id"].to_numpy()[rows["row"].to_numpy()] if len(rows) else ""
     return rows.sort_values(["row", "start"], kind="stable")[HIT_COLUMNS].reset_index(drop=True)
 
@@ -77,9 +92,8 @@ def actor_mentions(prepared: Prepared, actors: Sequence[Actor]) -> pd.DataFrame:
                        index=prepared.sentences.index, columns=names)
     if not names:
         return out
-    settings = {"actors": [a.model_dump(mode="json") for a in actors],
-                "code": code_digest("briefing.measures.actors")}
-    rows = _rows(prepared, "actors", "finding actors", settings, partial(mention_table, actors=list(actors)))
+    rows = _rows(prepared, "actors", "finding actors", actors_settings(actors),
+                 partial(mention_table, actors=list(actors)))
     for name, labels in rows.groupby("actor", sort=False)["row"]:
         out.loc[labels.to_numpy(), name] = True
     return out

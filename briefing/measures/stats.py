@@ -58,7 +58,14 @@ def bootstrap_mean_ci(values: Sequence[float] | np.ndarray, groups: Sequence | n
                       rounds: int = 2000, seed: int = 0, level: float = 0.95) -> tuple[float, float, float]:
     """(mean, low, high): the pooled mean of `values` and its percentile bootstrap interval,
     resampling whole groups. Bounds are NaN with fewer than two groups."""
-    sums, counts = group_sums(values, groups)
+    return bootstrap_mean_ci_sums(*group_sums(values, groups), rounds, seed, level)
+
+
+def bootstrap_mean_ci_sums(sums: np.ndarray, counts: np.ndarray, rounds: int = 2000, seed: int = 0,
+                           level: float = 0.95) -> tuple[float, float, float]:
+    """`bootstrap_mean_ci` from each group's sum and count (`group_sums`): what per-article
+    summaries keep, so that intervals over articles need no sentence."""
+    sums, counts = np.asarray(sums, dtype=float), np.asarray(counts, dtype=float)
     if counts.sum() == 0:
         return float("nan"), float("nan"), float("nan")
     mean = float(sums.sum() / counts.sum())
@@ -74,8 +81,14 @@ def bootstrap_diff_ci(values_a: Sequence[float] | np.ndarray, values_b: Sequence
                       level: float = 0.95) -> tuple[float, float, float]:
     """(difference, low, high) of mean(b) − mean(a), resampling the groups of each sample
     independently. Bounds are NaN when either sample has fewer than two groups."""
-    sa, ca = group_sums(values_a, groups_a)
-    sb, cb = group_sums(values_b, groups_b)
+    return bootstrap_diff_ci_sums(*group_sums(values_a, groups_a), *group_sums(values_b, groups_b),
+                                  rounds, seed, level)
+
+
+def bootstrap_diff_ci_sums(sa: np.ndarray, ca: np.ndarray, sb: np.ndarray, cb: np.ndarray, rounds: int = 2000,
+                           seed: int = 0, level: float = 0.95) -> tuple[float, float, float]:
+    """`bootstrap_diff_ci` from each group's sum and count in either sample (`group_sums`)."""
+    sa, ca, sb, cb = (np.asarray(x, dtype=float) for x in (sa, ca, sb, cb))
     if ca.sum() == 0 or cb.sum() == 0:
         return float("nan"), float("nan"), float("nan")
     diff = float(sb.sum() / cb.sum() - sa.sum() / ca.sum())
@@ -93,8 +106,14 @@ def permutation_pvalue(values_a: Sequence[float] | np.ndarray, values_b: Sequenc
     """Two-sided permutation p-value for mean(b) − mean(a): whole groups are shuffled between
     the samples (keeping each sample's number of groups); p = (1 + #|perm| ≥ |observed|) /
     (1 + rounds). NaN when either sample has no group."""
-    sa, ca = group_sums(values_a, groups_a)
-    sb, cb = group_sums(values_b, groups_b)
+    return permutation_pvalue_sums(*group_sums(values_a, groups_a), *group_sums(values_b, groups_b),
+                                   rounds, seed)
+
+
+def permutation_pvalue_sums(sa: np.ndarray, ca: np.ndarray, sb: np.ndarray, cb: np.ndarray,
+                            rounds: int = 5000, seed: int = 0) -> float:
+    """`permutation_pvalue` from each group's sum and count in either sample (`group_sums`)."""
+    sa, ca, sb, cb = (np.asarray(x, dtype=float) for x in (sa, ca, sb, cb))
     na, nb = len(sa), len(sb)
     if na == 0 or nb == 0 or ca.sum() == 0 or cb.sum() == 0:
         return float("nan")
@@ -231,3 +250,34 @@ def compare_counts(k_a: int, n_a: int, k_b: int, n_b: int) -> CountTest:
         return CountTest("chi-square", float(chi2), float(p))
     odds, p = fisher_exact(table)
     return CountTest("Fisher exact", float(odds), float(p))
+
+
+def counted_quantile(values: np.ndarray, counts: np.ndarray, q: float) -> float:
+    """The q-quantile of values given with their counts (sorted or not), as `numpy.quantile`'s
+    default (linear) method gives it over the values repeated: at position h = (n − 1)·q of the
+    sorted n values, x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]) (numpy's rounding-safe form). NaN
+    when n is 0. Lets a distribution kept as counts (per-article summaries) give the same quartiles."""
+    v, c = np.asarray(values, dtype=float), np.asarray(counts, dtype=np.int64)
+    order = np.argsort(v, kind="stable")
+    v, c = v[order], c[order]
+    n = int(c.sum())
+    if n == 0:
+        return float("nan")
+    h = (n - 1) * q
+    lo = int(np.floor(h))
+    t = h - lo
+    ends = np.cumsum(c)
+    a = v[np.searchsorted(ends, lo, side="right")]
+    b = v[np.searchsorted(ends, min(lo + 1, n - 1), side="right")]
+    return float(b - (b - a) * (1 - t) if t >= 0.5 else a + (b - a) * t)
+
+
+def counted_sd(values: np.ndarray, counts: np.ndarray) -> float:
+    """Sample standard deviation (n − 1 in the denominator) of values given with their counts:
+    sqrt(Σ c·(v − m)² / (n − 1)), m = Σ c·v / n. NaN below two values."""
+    v, c = np.asarray(values, dtype=float), np.asarray(counts, dtype=float)
+    n = c.sum()
+    if n < 2:
+        return float("nan")
+    m = float((c * v).sum() / n)
+    return float(np.sqrt((c * (v - m) ** 2).sum() / (n - 1)))

@@ -105,3 +105,27 @@ def test_a_worker_that_dies_is_reported_as_such():
 
     with pytest.raises(ComputeError, match="worker process died.*fewer jobs"):
         LocalEngine(2).map(_die, [pd.DataFrame({"doc_key": ["a"]}), pd.DataFrame({"doc_key": ["b"]})])
+
+
+def test_sentiment_summaries_on_a_dask_cluster_equal_those_of_this_process(tmp_path):
+    """Each article's sentiment summaries are computed on the workers; the section is the same."""
+    from distributed import LocalCluster
+
+    from briefing.corpus.prepare import prepare
+    from briefing.params import load
+    from briefing.sections.sentiment.compute import compute_sentiment
+
+    params = load(ROOT / "params" / "wikinews-2019-vs-2020.yaml")
+    local = prepare(params, cache=False, engine=LocalEngine(1))
+    expected = compute_sentiment(local, params.sentiment)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=40) as cluster:
+        engine = DaskEngine(scheduler=cluster.scheduler_address)
+        try:
+            on_dask = prepare(params, cache=False, engine=engine)
+            got = compute_sentiment(on_dask, params.sentiment)
+        finally:
+            engine.close()
+    for name in ("documents", "periods", "comparisons", "actors", "actor_comparisons", "extremes",
+                 "actor_evidence"):
+        pd.testing.assert_frame_equal(getattr(got, name), getattr(expected, name), obj=name)

@@ -10,20 +10,37 @@ in `figures.py`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
 from briefing.corpus.prepare import Prepared
 from briefing.measures import stats
-from briefing.measures.per_sentence import actor_mentions, vader_scores
-from briefing.params import SentimentOptions
+from briefing.measures.actors import mention_table
+from briefing.measures.per_document import (
+    for_documents,
+    measure_rows,
+    sentences_of,
+    summary_stage,
+    unique_keys,
+)
+from briefing.measures.per_sentence import actors_settings, vader_settings
+from briefing.measures.vader import score_table
+from briefing.params import Actor, SentimentOptions
+from briefing.sections.sentiment import summaries
 from briefing.sections.sentiment.prose import write
 from briefing.sections.sentiment.result import MIN_DOCS, SentimentResult
+from briefing.sections.sentiment.summaries import ACTOR, target_names
 from briefing.store.fingerprint import code_digest
 from briefing.store.results import section_result
 
 #: Third-person pronouns that may carry an actor into the next sentence (option, off by default).
 PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
+#: Above this many sentences, the result lists only the sentences it quotes (the per-sentence
+#: scores stay in the per-document cache; `sentence_table` reads any of them).
+SENTENCE_CAP = 50_000
 
 
 def tone(compound: pd.Series, opts: SentimentOptions) -> pd.Series:
@@ -31,14 +48,6 @@ def tone(compound: pd.Series, opts: SentimentOptions) -> pd.Series:
     out = np.where(compound >= opts.positive_threshold, "positive",
                    np.where(compound <= opts.negative_threshold, "negative", "neutral"))
     return pd.Series(out, index=compound.index)
-
-
-def score_sentences(prepared: Prepared, opts: SentimentOptions) -> pd.DataFrame:
-    """The sentence table with neg, neu, pos, compound (VADER, from the per-document cache) and
-    tone added (same row order)."""
-    out = pd.concat([prepared.sentences, vader_scores(prepared)], axis=1)
-    out["tone"] = tone(out["compound"], opts)
-    return out
 
 
 def attribute_pronouns(sentences: pd.DataFrame, mentions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
@@ -65,32 +74,33 @@ def attribute_pronouns(sentences: pd.DataFrame, mentions: pd.DataFrame) -> tuple
     return table, carried
 
 
-def document_table(documents: pd.DataFrame, sents: pd.DataFrame) -> pd.DataFrame:
-    """Per document: mean compound of its sentences and its shares of tones."""
-    flags = pd.DataFrame({"compound": sents["compound"], "doc_id": sents["doc_id"]})
-    for t in ("positive", "neutral", "negative"):
-        flags[f"share_{t}"] = (sents["tone"] == t).astype(float)
-    per = flags.groupby("doc_id", observed=True).mean()
-    docs = documents[["id", "period", "outlet", "date", "title", "sentences"]].join(per, on="id")
+def document_table(documents: pd.DataFrame, per: pd.DataFrame) -> pd.DataFrame:
+    """Per document: mean compound of its sentences and its shares of tones (`per`: those
+    columns by doc_id, from the articles' summaries)."""
+    cols = ["compound", "share_positive", "share_neutral", "share_negative"]
+    docs = documents[["id", "period", "outlet", "date", "title", "sentences"]].join(per[cols], on="id")
     return docs.rename(columns={"id": "doc_id"}).reset_index(drop=True)
 
 
-def period_table(docs: pd.DataFrame, sents: pd.DataFrame, names: list[str],
+def period_table(docs: pd.DataFrame, values: pd.DataFrame, names: list[str],
                  opts: SentimentOptions) -> pd.DataFrame:
     """Per period: mean of document scores with a 95% bootstrap CI over documents, mean shares,
-    and the spread of sentence scores (within-article variation when there is one article)."""
+    and the spread of sentence scores (within-article variation when there is one article);
+    `values`: how many sentences of each period have each compound score."""
     rows = []
     for k, name in enumerate(names):
         d = docs[(docs["period"] == name) & docs["compound"].notna()]
-        s = sents.loc[sents["period"] == name, "compound"]
+        v = values[values["period"] == name]
+        x, c = v["compound"].to_numpy(), v["count"].to_numpy()
         mean, lo, hi = stats.bootstrap_mean_ci(d["compound"], None, opts.bootstrap_rounds, opts.seed + k)
         rows.append({
-            "period": name, "documents": len(d), "sentences": len(s), "mean": mean,
+            "period": name, "documents": len(d), "sentences": int(c.sum()), "mean": mean,
             "ci_low": lo, "ci_high": hi,
             "interval": "bootstrap over documents" if len(d) >= 2 else "none (one document)",
             "share_positive": d["share_positive"].mean(), "share_neutral": d["share_neutral"].mean(),
             "share_negative": d["share_negative"].mean(),
-            "sentence_sd": s.std(), "sentence_q25": s.quantile(0.25), "sentence_q75": s.quantile(0.75),
+            "sentence_sd": stats.counted_sd(x, c), "sentence_q25": stats.counted_quantile(x, c, 0.25),
+            "sentence_q75": stats.counted_quantile(x, c, 0.75),
         })
     return pd.DataFrame(rows)
 
@@ -122,75 +132,84 @@ def comparison_table(docs: pd.DataFrame, pairs: list[tuple[str, str]], opts: Sen
     return pd.DataFrame(rows)
 
 
-def targets(mentions: pd.DataFrame) -> dict[str, pd.Series]:
-    """Each actor's mention column, and one for each pair of actors mentioned together."""
-    out = {c: mentions[c] for c in mentions.columns}
-    cols = list(mentions.columns)
-    for i, a in enumerate(cols):
-        for b in cols[i + 1:]:
-            both = mentions[a] & mentions[b]
-            if both.any():
-                out[f"{a} + {b}"] = both
-    return out
+def _evidence_of(s: pd.DataFrame, mean: float) -> tuple[int, int, float]:
+    """Of a target's sentences in a period, the one farthest from their mean (the first in text
+    order on ties): (row of `s`, its compound), found among each article's highest and lowest."""
+    cand = pd.DataFrame({"row": np.r_[np.arange(len(s)), np.arange(len(s))],
+                         "sentence": np.r_[s["max_sentence"].to_numpy(), s["min_sentence"].to_numpy()],
+                         "value": np.r_[s["max_value"].to_numpy(), s["min_value"].to_numpy()]})
+    cand = cand.sort_values(["row", "sentence"], kind="stable").reset_index(drop=True)
+    j = (cand["value"] - mean).abs().idxmax()
+    return int(cand.at[j, "row"]), int(cand.at[j, "sentence"]), float(cand.at[j, "value"])
 
 
-def actor_tables(sents: pd.DataFrame, mentions: pd.DataFrame, names: list[str],
+def actor_tables(targets: pd.DataFrame, actors: list[str], names: list[str],
                  pairs: list[tuple[str, str]], opts: SentimentOptions
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Per target and period: mean compound of the sentences that mention it, with a 95% CI
     resampling documents; per target and period pair: difference, CI, p; and per target and
-    period the sentence that moves the mean most (largest change when left out)."""
+    period the sentence that moves the mean most (largest change when left out). `targets`: the
+    articles' target summaries (`summaries.target_summary`) in document order, with period,
+    outlet, date; every actor is a target, a pair only when some sentence names both. The
+    evidence rows carry doc_key and sentence: their text is read afterwards."""
     rows, cmp_rows, ev_rows = [], [], []
-    for t, (target, mask) in enumerate(targets(mentions).items()):
+    present = set(targets["target"])
+    chosen = [t for t in target_names(actors) if t in actors or t in present]
+    for t, target in enumerate(chosen):
         kind = "pair" if " + " in target else "actor"
-        sub = sents[mask]
+        sub = targets[targets["target"] == target]
         by_period = {p: sub[sub["period"] == p] for p in names}
         for k, p in enumerate(names):
             s = by_period[p]
-            mean, lo, hi = stats.bootstrap_mean_ci(s["compound"], s["doc_id"], opts.bootstrap_rounds,
-                                                   opts.seed + 1000 + 10 * t + k)
-            rows.append({"target": target, "kind": kind, "period": p, "sentences": len(s),
-                         "documents": s["doc_id"].nunique(), "mean": mean, "ci_low": lo, "ci_high": hi})
-            if len(s):
-                dev = (s["compound"] - mean).abs()
-                j = dev.idxmax()
-                n = len(s)
-                influence = (mean - (mean * n - s.at[j, "compound"]) / (n - 1)) if n > 1 else float("nan")
-                ev_rows.append({"target": target, "period": p, "compound": s.at[j, "compound"],
+            sums, counts = s["sum"].to_numpy(), s["count"].to_numpy(dtype=float)
+            mean, lo, hi = stats.bootstrap_mean_ci_sums(sums, counts, opts.bootstrap_rounds,
+                                                        opts.seed + 1000 + 10 * t + k)
+            n = int(counts.sum())
+            rows.append({"target": target, "kind": kind, "period": p, "sentences": n,
+                         "documents": len(s), "mean": mean, "ci_low": lo, "ci_high": hi})
+            if n:
+                i, sentence, value = _evidence_of(s, mean)
+                influence = (mean - (mean * n - value) / (n - 1)) if n > 1 else float("nan")
+                ev_rows.append({"target": target, "period": p, "compound": value,
                                 "mean": mean, "sentences": n, "influence": influence,
-                                "outlet": s.at[j, "outlet"], "date": s.at[j, "date"],
-                                "text": s.at[j, "text"]})
+                                "outlet": s["outlet"].iat[i], "date": s["date"].iat[i],
+                                "doc_key": s["doc_key"].iat[i], "sentence": sentence})
         for k, (a, b) in enumerate(pairs):
             sa, sb = by_period[a], by_period[b]
-            diff, lo, hi = stats.bootstrap_diff_ci(sa["compound"], sb["compound"], sa["doc_id"], sb["doc_id"],
-                                                   opts.bootstrap_rounds, opts.seed + 5000 + 10 * t + k)
-            claim = min(sa["doc_id"].nunique(), sb["doc_id"].nunique()) >= MIN_DOCS
-            p = (stats.permutation_pvalue(sa["compound"], sb["compound"], sa["doc_id"], sb["doc_id"],
-                                          opts.permutation_rounds, opts.seed + 9000 + 10 * t + k)
-                 if claim else float("nan"))
+            ga = (sa["sum"].to_numpy(), sa["count"].to_numpy(dtype=float))
+            gb = (sb["sum"].to_numpy(), sb["count"].to_numpy(dtype=float))
+            diff, lo, hi = stats.bootstrap_diff_ci_sums(*ga, *gb, opts.bootstrap_rounds,
+                                                        opts.seed + 5000 + 10 * t + k)
+            claim = min(len(sa), len(sb)) >= MIN_DOCS
+            p = (stats.permutation_pvalue_sums(*ga, *gb, opts.permutation_rounds,
+                                               opts.seed + 9000 + 10 * t + k) if claim else float("nan"))
+            n_a, n_b = int(ga[1].sum()), int(gb[1].sum())
             cmp_rows.append({"target": target, "kind": kind, "period_a": a, "period_b": b,
-                             "sentences_a": len(sa), "sentences_b": len(sb),
-                             "documents_a": sa["doc_id"].nunique(), "documents_b": sb["doc_id"].nunique(),
-                             "mean_a": sa["compound"].mean() if len(sa) else float("nan"),
-                             "mean_b": sb["compound"].mean() if len(sb) else float("nan"),
+                             "sentences_a": n_a, "sentences_b": n_b,
+                             "documents_a": len(sa), "documents_b": len(sb),
+                             "mean_a": ga[0].sum() / n_a if n_a else float("nan"),
+                             "mean_b": gb[0].sum() / n_b if n_b else float("nan"),
                              "difference": diff, "ci_low": lo, "ci_high": hi, "p_value": p,
                              "claim_ok": claim})
     cols = ["target", "kind", "period", "sentences", "documents", "mean", "ci_low", "ci_high"]
     return (pd.DataFrame(rows, columns=cols), pd.DataFrame(cmp_rows),
             pd.DataFrame(ev_rows, columns=["target", "period", "compound", "mean", "sentences",
-                                           "influence", "outlet", "date", "text"]))
+                                           "influence", "outlet", "date", "doc_key", "sentence"]))
 
 
-def extremes(sents: pd.DataFrame, names: list[str], n: int = 3) -> pd.DataFrame:
-    """Per period, the `n` most positive and `n` most negative sentences (ties: text order)."""
+def extremes(candidates: pd.DataFrame, names: list[str], n: int = 3) -> pd.DataFrame:
+    """Per period, the `n` most positive and `n` most negative sentences (ties: text order), from
+    each article's own (`summaries.extreme_sentences`, in document order, with doc_id, period,
+    outlet, date). Rows carry doc_key: their text is read afterwards."""
     parts = []
+    cands = candidates.sort_values(["_doc", "sentence"], kind="stable")
     for p in names:
-        s = sents[sents["period"] == p]
-        top = s[s["compound"] > 0].sort_values("compound", ascending=False, kind="stable").head(n)
-        bottom = s[s["compound"] < 0].sort_values("compound", kind="stable").head(n)
+        s = cands[cands["period"] == p]
+        top = s[s["which"] == "most positive"].sort_values("compound", ascending=False, kind="stable").head(n)
+        bottom = s[s["which"] == "most negative"].sort_values("compound", kind="stable").head(n)
         for label, part in (("most positive", top), ("most negative", bottom)):
             part = part.assign(which=label, rank=range(1, len(part) + 1))
-            parts.append(part[["period", "which", "rank", "compound", "outlet", "date", "text", "doc_id",
+            parts.append(part[["period", "which", "rank", "compound", "outlet", "date", "doc_key", "doc_id",
                                "sentence"]])
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     out["period"] = out["period"].astype(str)
@@ -208,32 +227,117 @@ def sentiment_section(prepared: Prepared, options: SentimentOptions | None = Non
     opts = options or prepared.params.sentiment
     actors = selected_actors(prepared, opts)
     inputs = {"actors": [a.model_dump(mode="json") for a in actors], "options": opts.model_dump(mode="json"),
-              "code": code_digest(__name__)}
+              "code": [code_digest(__name__), code_digest(summaries.__name__),
+                       code_digest("briefing.measures.per_document")]}
     return section_result("sentiment", SentimentResult, prepared, inputs,
                           lambda: compute_sentiment(prepared, opts))
 
 
+def measured(prepared: Prepared, keys: Sequence[str], actors: Sequence[Actor], opts: SentimentOptions
+             ) -> pd.DataFrame:
+    """The sentences of the documents with `keys` (once per key, text order) with their VADER
+    scores and a boolean column per actor (`summaries.ACTOR` + name; pronouns attributed when
+    the option is on, with the actor carried in `pronoun_for`). Measures come from the cache."""
+    sents = sentences_of(prepared, keys)
+    scores = measure_rows(prepared, "vader", "scoring sentiment", vader_settings(), score_table, sents)
+    out = sents.reset_index(drop=True).merge(scores, on=["doc_key", "sentence"], how="left", sort=False)
+    names = [a.name for a in actors]
+    flags = pd.DataFrame(False, index=out.index, columns=names)
+    if names and len(out):
+        found = measure_rows(prepared, "actors", "finding actors", actors_settings(actors),
+                             partial(mention_table, actors=list(actors)), sents)
+        where = pd.MultiIndex.from_frame(out[["doc_key", "sentence"]])
+        for name, part in found.groupby("actor", sort=False):
+            flags.loc[where.get_indexer(pd.MultiIndex.from_frame(part[["doc_key", "sentence"]])), name] = True
+    if opts.attribute_pronouns:
+        flags, carried = attribute_pronouns(out.rename(columns={"doc_key": "doc_id"}), flags)
+        out["pronoun_for"] = carried
+    for name in names:
+        out[ACTOR + name] = flags[name].to_numpy()
+    return out
+
+
+def article_summaries(prepared: Prepared, opts: SentimentOptions, actors: Sequence[Actor]
+                      ) -> dict[str, pd.DataFrame]:
+    """Each article's sentiment summaries (`summaries.py`), from the cache where kept; computed on
+    the engine only for the articles not kept yet (so adding articles computes only theirs)."""
+    keys = unique_keys(prepared)
+    names = [a.name for a in actors]
+    base = {"vader": vader_settings(), "code": code_digest(summaries.__name__)}
+    with_actors = {**base, "actors": actors_settings(actors), "pronouns": opts.attribute_pronouns}
+    memo: dict[tuple, pd.DataFrame] = {}
+
+    def inputs(missing: list[str]) -> pd.DataFrame:
+        if tuple(missing) not in memo:
+            memo.clear()
+            memo[tuple(missing)] = measured(prepared, missing, actors, opts)
+        return memo[tuple(missing)]
+
+    stages = {
+        "documents": ({**base, "thresholds": [opts.positive_threshold, opts.negative_threshold]},
+                      partial(summaries.document_summary, positive=opts.positive_threshold,
+                              negative=opts.negative_threshold)),
+        "values": (base, summaries.value_counts),
+        "targets": (with_actors, partial(summaries.target_summary, actors=names)),
+        "extremes": ({**base, "n": opts.evidence_sentences},
+                     partial(summaries.extreme_sentences, n=opts.evidence_sentences)),
+    }
+    return {part: summary_stage(prepared, f"sentiment-{part}", settings, keys, inputs, fn,
+                                what="summarising articles' sentiment")
+            for part, (settings, fn) in stages.items()}
+
+
 def compute_sentiment(prepared: Prepared, opts: SentimentOptions) -> SentimentResult:
-    """Score every sentence and build the section's tables, prose and findings."""
+    """Combine the articles' summaries into the section's tables, prose and findings."""
     names = prepared.period_names
     pairs = prepared.comparisons()
-    sents = score_sentences(prepared, opts)
-    mentions = actor_mentions(prepared, selected_actors(prepared, opts))
-    if opts.attribute_pronouns:
-        mentions, carried = attribute_pronouns(sents, mentions)
-    sents["actors"] = _actor_labels(mentions)
-    if opts.attribute_pronouns:
-        sents["pronoun_for"] = carried
-    docs = document_table(prepared.documents, sents)
-    periods = period_table(docs, sents, names, opts)
+    actors = selected_actors(prepared, opts)
+    parts = article_summaries(prepared, opts, actors)
+    per_doc = for_documents(prepared, parts["documents"]).set_index("doc_id")
+    docs = document_table(prepared.documents, per_doc)
+    values = (for_documents(prepared, parts["values"]).groupby(["period", "compound"], observed=True)["count"]
+              .sum().reset_index())
+    periods = period_table(docs, values, names, opts)
     comparisons = comparison_table(docs, pairs, opts)
-    actor_tab, actor_cmp, actor_ev = actor_tables(sents, mentions, names, pairs, opts)
+    actor_tab, actor_cmp, actor_ev = actor_tables(for_documents(prepared, parts["targets"]),
+                                                  [a.name for a in actors], names, pairs, opts)
+    ext = extremes(for_documents(prepared, parts["extremes"]), names, opts.evidence_sentences)
+    quoted = pd.concat([ext[["doc_key", "sentence"]], actor_ev[["doc_key", "sentence"]]], ignore_index=True)
+    total = int(prepared.documents["sentences"].sum())
+    sents = sentence_table(prepared, opts, actors, None if total <= SENTENCE_CAP else quoted)
+    texts = sentences_of(prepared, list(dict.fromkeys(quoted["doc_key"])))
+    texts = texts.set_index(["doc_key", "sentence"])["text"]
+    ext.insert(6, "text", texts.reindex(pd.MultiIndex.from_frame(ext[["doc_key", "sentence"]])).to_numpy())
+    actor_ev["text"] = texts.reindex(pd.MultiIndex.from_frame(actor_ev[["doc_key", "sentence"]])).to_numpy()
     result = SentimentResult(sentences=sents, documents=docs, periods=periods, comparisons=comparisons,
                              actors=actor_tab, actor_comparisons=actor_cmp,
-                             extremes=extremes(sents, names, opts.evidence_sentences),
-                             actor_evidence=actor_ev, options=opts, period_names=names)
+                             extremes=ext.drop(columns="doc_key"),
+                             actor_evidence=actor_ev.drop(columns=["doc_key", "sentence"]), options=opts,
+                             period_names=names, compound_counts=values.astype({"period": str}))
     write(result)
     return result
+
+
+def sentence_table(prepared: Prepared, opts: SentimentOptions, actors: Sequence[Actor],
+                   only: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every sentence of every article with its scores, tone and the actors it names; or, with
+    `only` (doc_key, sentence), just those (the corpus is too large to list every sentence in the
+    result: SENTENCE_CAP)."""
+    keys = unique_keys(prepared) if only is None else list(dict.fromkeys(only["doc_key"]))
+    m = measured(prepared, keys, actors, opts)
+    if only is not None:
+        wanted = pd.MultiIndex.from_frame(only[["doc_key", "sentence"]])
+        m = m[pd.MultiIndex.from_frame(m[["doc_key", "sentence"]]).isin(wanted)]
+    out = for_documents(prepared, m).sort_values(["_doc", "sentence"], kind="stable")
+    cols = ["doc_id", "paragraph", "sentence", "text", "words", "period", "outlet", "date",
+            "neg", "neu", "pos", "compound"]
+    table = out[cols].reset_index(drop=True)
+    table["tone"] = tone(table["compound"], opts)
+    mentions = pd.DataFrame({a.name: out[ACTOR + a.name].to_numpy() for a in actors}, index=table.index)
+    table["actors"] = _actor_labels(mentions)
+    if opts.attribute_pronouns:
+        table["pronoun_for"] = pd.Series(out["pronoun_for"].to_numpy(), index=table.index, dtype=object)
+    return table
 
 
 def _actor_labels(mentions: pd.DataFrame) -> pd.Series:

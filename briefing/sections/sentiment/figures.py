@@ -34,10 +34,9 @@ def distribution(result: SentimentResult) -> Figure:
     """Sentence compound per period over a box plot: every sentence as a jittered point, or, in a
     period of more than `DENSE_SENTENCES` sentences, their histogram (a mirrored bar per 0.05)."""
     names = result.period_names
-    s = result.sentences
     fig = Figure(figsize=(6.0, 1.3 + 0.95 * len(names)))
     ax = fig.add_subplot()
-    data = [s.loc[s["period"] == p, "compound"].to_numpy() for p in names]
+    data = [result.compounds(p) for p in names]
     ax.boxplot(data, **_horizontal(), positions=range(len(names)), widths=0.5, showfliers=False,
                medianprops={"color": "black", "linewidth": 2}, boxprops={"color": "0.35"},
                whiskerprops={"color": "0.35"}, capprops={"color": "0.35"})

@@ -1,0 +1,105 @@
+"""Per-article summaries: what each section needs from one article, computed once per article.
+
+A section's statistics combine its articles' summaries (sums, counts, each article's extreme
+sentences), so adding articles computes only the new articles' summaries and a cheap
+combination. A summary is a per-document stage like the measures (`per_sentence.py`): a pure
+function of one document's measured sentences and the section's settings, kept in the
+persistent cache under the document's content key (`doc_key`), the settings and the code.
+
+API (also for other sections' summaries):
+- `sentences_of(prepared, keys)`: the sentences (doc_key, paragraph, sentence, text, words) of
+  the documents with these keys, in document and sentence order (wire copies once);
+- `measure_rows(prepared, stage, settings, fn, sentences)`: a measure stage's rows (doc_key,
+  sentence, ...) for those sentences, from the cache or computed on the engine;
+- `summary_stage(prepared, name, settings, keys, inputs, fn)`: the summary rows of every key,
+  read from the cache; only documents not kept are computed, as `fn(inputs(missing keys))`
+  mapped over the engine's workers (local processes or Dask) in chunks of whole documents;
+- `document_chunks(prepared, size)`: the corpus's sentences, a chunk of documents at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+
+import pandas as pd
+
+from briefing.compute.engine import map_documents
+from briefing.corpus.prepare import Prepared, counted
+
+SENTENCE_COLUMNS = ["doc_key", "paragraph", "sentence", "text", "words"]
+
+
+def unique_keys(prepared: Prepared) -> list[str]:
+    """Each document's content key once, in document order."""
+    return list(dict.fromkeys(prepared.documents["doc_key"]))
+
+
+def sentences_of(prepared: Prepared, keys: Sequence[str]) -> pd.DataFrame:
+    """The sentences of the documents with `keys` (doc_key first, in the order of `keys`, then
+    sentence order): read from the per-document cache when the prepared corpus keeps it there,
+    else from `prepared.sentences`."""
+    return prepared.sentences_of(keys)
+
+
+def document_chunks(prepared: Prepared, size: int = 2000) -> Iterator[pd.DataFrame]:
+    """The sentences of every document (SENTENCE_COLUMNS), `size` documents at a time, in
+    document order: what a per-document stage needs without the whole table in memory."""
+    keys = unique_keys(prepared)
+    for start in range(0, len(keys), size):
+        yield sentences_of(prepared, keys[start:start + size])
+
+
+def measure_rows(prepared: Prepared, stage: str, what: str, settings: dict,
+                 fn: Callable[[pd.DataFrame], pd.DataFrame], sentences: pd.DataFrame) -> pd.DataFrame:
+    """The rows of measure `stage` (doc_key, sentence, ...) for `sentences` (doc_key, sentence,
+    text; whole documents): from the cache where kept, else computed on the engine and kept.
+    The same cache folders as `per_sentence` (the settings are keyed alike)."""
+    keys = list(dict.fromkeys(sentences["doc_key"]))
+
+    def compute(missing: list[str]) -> pd.DataFrame:
+        batch = sentences[sentences["doc_key"].isin(set(missing))][["doc_key", "sentence", "text"]]
+        return counted(prepared.progress, what, batch,
+                       lambda done: map_documents(fn, batch, engine=prepared.engine, done=done))
+
+    settings = {"sentences": prepared.sentences_key, **settings}
+    if prepared.cache is None:
+        return compute(keys)
+    return prepared.cache.stage(stage, settings).table(keys, compute)
+
+
+def summary_stage(prepared: Prepared, name: str, settings: dict, keys: Sequence[str],
+                  inputs: Callable[[list[str]], pd.DataFrame], fn: Callable[[pd.DataFrame], pd.DataFrame],
+                  what: str = "") -> pd.DataFrame:
+    """The rows (doc_key first) of summary stage `name` for every document in `keys`: read from
+    the cache where kept; for the rest, `fn` (a module-level function or partial, pure, of whole
+    documents' rows) mapped on the engine over `inputs(missing keys)`, then kept. The number of
+    documents computed is recorded in `prepared.computed[name]`."""
+    unique = list(dict.fromkeys(keys))
+
+    def compute(missing: list[str]) -> pd.DataFrame:
+        batch = inputs(missing)
+        if not len(batch):
+            return fn(batch)
+        return counted(prepared.progress, what or f"summarising articles ({name})", batch,
+                       lambda done: map_documents(fn, batch, engine=prepared.engine, min_rows=5000,
+                                                  done=done))
+
+    settings = {"sentences": prepared.sentences_key, **settings}
+    if prepared.cache is None:
+        prepared.computed[name] = len(unique)
+        return compute(unique)
+    store = prepared.cache.stage(name, settings)
+    table = store.table(unique, compute)
+    prepared.computed[name] = store.computed
+    return table
+
+
+def for_documents(prepared: Prepared, table: pd.DataFrame, columns: Sequence[str] = ()) -> pd.DataFrame:
+    """Rows keyed by doc_key given to every document with that key (wire copies under `dedup:
+    keep` share one summary), in document order, with the document's id, period, outlet and date
+    (and `columns` of `prepared.documents`) in front; `_doc` is the document's position."""
+    docs = prepared.documents[["id", "doc_key", "period", "outlet", "date", *columns]].rename(
+        columns={"id": "doc_id"})
+    docs = docs.assign(_doc=range(len(docs)))
+    out = docs.merge(table, on="doc_key", how="inner", sort=False)
+    return out.sort_values("_doc", kind="stable").reset_index(drop=True)
