@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -11,29 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from briefing.errors import ParamsError, shown
 from briefing.files import read_yaml
-from briefing.periods import RollingPeriods
-from briefing.validation import check_files, describe_error, merge_branches, one_branch
+from briefing.periods import Period, RollingPeriods, resolve_periods
+from briefing.validation import check_files, describe_error, kind_of, one_branch, problems_error
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
-
-
-class Period(_Strict):
-    """A named, inclusive date range."""
-
-    name: str = Field(min_length=1)
-    start: date
-    end: date
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> Period:
-        if self.end < self.start:
-            raise ValueError(
-                f"period {shown(self.name)} is empty: end {self.end} is before start {self.start}; "
-                "swap them or fix the dates"
-            )
-        return self
 
 
 class Actor(_Strict):
@@ -351,10 +333,6 @@ def slug_for(params: Params, source: str | Path | None = None) -> str:
     return re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-") or "briefing"
 
 
-#: Problems listed one by one; beyond this many, the closing line gives the count.
-MAX_LISTED = 20
-
-
 def validate(data: Any, source: str | Path = "<params>") -> Params:
     """Validate a mapping as a Params; raise ParamsError naming the file and the field of each
     problem (all of them, unknown fields first: a misspelt key is often why another is missing)."""
@@ -363,7 +341,7 @@ def validate(data: Any, source: str | Path = "<params>") -> Params:
                           "and periods (see README.md, \"Writing a params file\")")
     if not isinstance(data, dict):
         raise ParamsError(f"{source}: expected a mapping of fields (title, corpus, periods...) at top "
-                          f"level, found {_kind(data)}")
+                          f"level, found {kind_of(data)}")
     try:
         return Params.model_validate(data)
     except ValidationError as exc:
@@ -372,17 +350,7 @@ def validate(data: Any, source: str | Path = "<params>") -> Params:
                         key=lambda e: e.get("type") != "extra_forbidden")
     except RecursionError:
         raise ParamsError(f"{source}: the fields are nested too deeply; write plain fields") from None
-    lines = merge_branches([f"{source}: {describe_error(e, Params)}" for e in errors])
-    if len(lines) == 1:
-        raise ParamsError(lines[0])
-    more = len(lines) - MAX_LISTED
-    listed = lines[:MAX_LISTED] + ([f"{source}: ... and {more} more"] if more > 0 else [])
-    raise ParamsError(f"{source}: {len(lines)} problems; fix them and run again", problems=listed)
-
-
-def _kind(value: Any) -> str:
-    names = {list: "a list", str: "a single text", int: "a number", float: "a number", bool: "true/false"}
-    return names.get(type(value), f"a {type(value).__name__}")
+    raise problems_error(source, [describe_error(e, Params) for e in errors])
 
 
 def load(path: str | Path, resolve_rolling: bool = True) -> Params:
@@ -405,21 +373,6 @@ def load(path: str | Path, resolve_rolling: bool = True) -> Params:
     params = params.model_copy(update={"base_dir": str(path.resolve().parent)})
     check_files(params, path)
     return resolve_periods(params, path) if resolve_rolling else params
-
-
-def resolve_periods(params: Params, source: str | Path = "<params>") -> Params:
-    """`params` with rolling periods fixed to dates (against its corpus and today's date), the
-    title and subtitle stating them; fixed periods are returned as they are."""
-    from briefing import periods as rolling
-
-    spec = params.periods
-    if not isinstance(spec, RollingPeriods):
-        return params
-    dates = rolling.corpus_dates(params, str(source))
-    done = rolling.resolve(spec, dates, params.title, params.subtitle, str(source), params.corpus)
-    fixed = [Period(name=n, start=a, end=b) for n, a, b in done.windows]
-    return params.model_copy(update={"periods": fixed, "rolling": done.spec, "title": done.title,
-                                     "subtitle": done.subtitle})
 
 
 def from_plain(values: dict[str, Any], source: str = "<notebook parameters>") -> Params:

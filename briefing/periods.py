@@ -23,18 +23,35 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Literal
+from pathlib import Path
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from briefing.errors import ParamsError
-
-if TYPE_CHECKING:
-    from briefing.params import Params
+from briefing.errors import ParamsError, shown
 
 Unit = Literal["day", "week", "month", "year"]
 TODAY_ENV = "BRIEFING_TODAY"
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+class Period(BaseModel):
+    """A named, inclusive date range."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
+
+    name: str = Field(min_length=1)
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(
+                f"period {shown(self.name)} is empty: end {self.end} is before start {self.start}; "
+                "swap them or fix the dates"
+            )
+        return self
 
 
 class RollingPeriods(BaseModel):
@@ -171,7 +188,14 @@ def describe(spec: RollingPeriods) -> str:
     return f"{what}{done}, counted back from {anchor}{when}"
 
 
-def statement(params: Params) -> str | None:
+class Dated(Protocol):
+    """What `statement` reads of a briefing's params (`briefing.params.Params` has both)."""
+
+    rolling: RollingPeriods | None
+    periods: Any
+
+
+def statement(params: Dated) -> str | None:
     """One sentence for the summary and methods saying how rolling periods were resolved; None
     for fixed periods."""
     spec = params.rolling
@@ -220,14 +244,27 @@ def resolve(spec: RollingPeriods, dates: list[date], title: str, subtitle: str |
     return Resolved(resolved, named, title, subtitle)
 
 
-def corpus_dates(params: Params, source: str) -> list[date]:
-    """The distinct article dates of the params' corpus, oldest first."""
+def corpus_dates(corpus: Path, source: str) -> list[date]:
+    """The distinct article dates of the corpus file `corpus`, oldest first."""
     from briefing.corpus.load import load_corpus
     from briefing.errors import CorpusError
 
     try:
-        docs = load_corpus(params.corpus_path)
+        docs = load_corpus(corpus)
     except CorpusError as exc:
         raise ParamsError(f"{source}: periods: rolling periods are resolved against the corpus, "
                           f"which does not load: {exc}") from None
     return sorted({d.date() for d in docs["date"]})
+
+
+def resolve_periods(params: Any, source: str | Path = "<params>") -> Any:
+    """`params` (a `briefing.params.Params`) with rolling periods fixed to dates (against its
+    corpus and today's date), the title and subtitle stating them; fixed periods as they are."""
+    spec = params.periods
+    if not isinstance(spec, RollingPeriods):
+        return params
+    dates = corpus_dates(params.corpus_path, str(source))
+    done = resolve(spec, dates, params.title, params.subtitle, str(source), params.corpus)
+    fixed = [Period(name=n, start=a, end=b) for n, a, b in done.windows]
+    return params.model_copy(update={"periods": fixed, "rolling": done.spec, "title": done.title,
+                                     "subtitle": done.subtitle})

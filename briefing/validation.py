@@ -162,3 +162,24 @@ def check_files(params: Any, source: str | Path) -> None:
     from briefing.measures.lexicon import lexicon_for
 
     lexicon_for(params)  # raises LexiconError naming the lexicon file and the frame
+
+
+#: Problems listed one by one; beyond this many, the closing line gives the count.
+MAX_LISTED = 20
+
+
+def problems_error(source: object, messages: list[str]) -> ParamsError:
+    """One ParamsError for a file's problems: the problem itself when there is one, else a
+    count with the first MAX_LISTED listed (each line naming the file)."""
+    lines = merge_branches([f"{source}: {m}" for m in messages])
+    if len(lines) == 1:
+        return ParamsError(lines[0])
+    more = len(lines) - MAX_LISTED
+    listed = lines[:MAX_LISTED] + ([f"{source}: ... and {more} more"] if more > 0 else [])
+    return ParamsError(f"{source}: {len(lines)} problems; fix them and run again", problems=listed)
+
+
+def kind_of(value: object) -> str:
+    """What a YAML value is, in words ("a list", "a number"), for error messages."""
+    names = {list: "a list", str: "a single text", int: "a number", float: "a number", bool: "true/false"}
+    return names.get(type(value), f"a {type(value).__name__}")

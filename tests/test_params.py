@@ -11,6 +11,7 @@ from conftest import DEFAULT_PARAMS, base_params, write_corpus, write_params
 from briefing import params as params_mod
 from briefing.cli import main
 from briefing.errors import ParamsError
+from briefing.validation import MAX_LISTED
 
 
 def _corpus(tmp_path: Path) -> None:
@@ -197,7 +198,7 @@ def test_many_problems_are_cut_to_twenty_lines_and_counted(tmp_path, capsys):
     data = base_params()
     data["actors"] = [{"name": "A", f"alias{i}": "x"} for i in range(40)]
     lines = _all_lines(tmp_path, yaml.safe_dump(data), capsys)
-    assert len(lines) == params_mod.MAX_LISTED + 2
+    assert len(lines) == MAX_LISTED + 2
     assert lines[-2].endswith("... and 20 more") and lines[-1].endswith("40 problems; fix them and run again")
 
 

@@ -16,6 +16,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+import briefing.sections.sentiment.summaries as summaries
 from briefing.corpus.prepare import Prepared
 from briefing.measures import stats
 from briefing.measures.actors import mention_table
@@ -29,7 +30,6 @@ from briefing.measures.per_document import (
 from briefing.measures.per_sentence import actors_settings, vader_settings
 from briefing.measures.vader import score_table
 from briefing.params import Actor, SentimentOptions
-from briefing.sections.sentiment import summaries
 from briefing.sections.sentiment.prose import write
 from briefing.sections.sentiment.result import MIN_DOCS, SentimentResult
 from briefing.sections.sentiment.summaries import ACTOR, target_names

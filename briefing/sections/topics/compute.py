@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+import briefing.sections.topics.kept_model as KM
 from briefing.corpus.prepare import Prepared
 from briefing.errors import BriefingError
 from briefing.measures import terms as T
 from briefing.measures import topic_model as M
 from briefing.measures.fightin_words import distinctive_terms, top_by_side
-from briefing.sections.topics import kept_model as KM
 from briefing.sections.topics.counts import STAGE, Counts, article_counts, combine, document_sentences
 from briefing.sections.topics.prose import findings, prose
 from briefing.sections.topics.result import MIN_DOCS, Pair, TopicsResult
