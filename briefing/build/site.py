@@ -9,6 +9,7 @@ index's body goes through nh3 (an HTML sanitizer) as a last pass.
 from __future__ import annotations
 
 import html
+import textwrap
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -201,7 +202,7 @@ def trend_svg(rows: list[dict], path: Path) -> Path:
     newest = [n for n in (heads[-1].get("frames") or {}) if n.lower() != "other"][:3]
     for name, colour in zip(newest, ("#b04a1c", "#2e7d32", "#6a3d9a"), strict=False):
         ax.plot(x, [100 * (h.get("frames") or {}).get(name, float("nan")) for h in heads],
-                marker="o", ms=3, color=colour, label=name[:24])
+                marker="o", ms=3, color=colour, label="\n".join(textwrap.wrap(name, 24)))
     if newest:
         ax.legend(fontsize=6, frameon=False, loc="best")
     panel(ax, "Largest frames (% of sentences)")
