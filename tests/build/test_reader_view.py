@@ -150,6 +150,8 @@ window.addEventListener('load', () => {
     main: [Math.floor(box(main).left), Math.ceil(box(main).right), Math.floor(box(main).top)],
     toc: toc && toc.offsetParent ? [Math.floor(box(toc).left), Math.ceil(box(toc).right),
                                     Math.floor(box(toc).top)] : null,
+    // the PDF link, where a reader can see it
+    pdf: [...document.querySelectorAll('a[href$=".pdf"]')].some(a => a.offsetParent && box(a).width > 0),
   };
   const pre = document.createElement('pre');
   pre.id = 'layout-report';
@@ -231,9 +233,9 @@ def test_contents_sit_beside_the_text_on_a_wide_screen_and_above_it_on_a_phone(s
     page = site / "biden-amlo-2022-vs-2023" / "briefing.html"
     wide = layout(page, tmp_path, 1280)
     assert wide["toc"] and wide["toc"][0] >= wide["main"][1], wide  # right of the text
-    phone = layout(page, tmp_path, 390)
-    if phone["toc"]:  # shown on a phone (the embedded renderer): above the text, not beside it
-        assert phone["toc"][2] < phone["main"][2] and phone["toc"][1] <= phone["viewport"], phone
+    phone = layout(page, tmp_path, 390)  # under either renderer (quarto.css brings Quarto's back)
+    assert phone["toc"] and phone["toc"][2] < phone["main"][2] and phone["toc"][1] <= phone["viewport"], phone
+    assert wide["pdf"] and phone["pdf"], (wide, phone)
 
 
 def test_pdf_text_stays_inside_the_page_and_cells_do_not_run_together(briefing):
