@@ -30,6 +30,7 @@ from briefing.build.progress import Progress
 from briefing.build.render import Renderer, choose, render
 from briefing.compute.engine import engine_for
 from briefing.corpus.prepare import Prepared, prepare
+from briefing.corpus.snapshot import PREPARED_ENV, save_snapshot
 from briefing.errors import RunError
 from briefing.files import find_checkout, write_atomic
 from briefing.params import Params, load, slug_for
@@ -209,7 +210,8 @@ def _run_briefing(params_path: str | Path, reports_dir: Path, renderer: str | No
         cache_root = default_root(reports)
         env = {"BRIEFING_CACHE_DIR": str(cache_root.resolve()),
                RESULTS_ENV: str((build / "results").resolve()),
-               PREVIOUS_ENV: str((dest / "results").resolve()), REFIT_ENV: "1" if refit else ""}
+               PREVIOUS_ENV: str((dest / "results").resolve()), REFIT_ENV: "1" if refit else "",
+               PREPARED_ENV: str((build / ".prepared").resolve())}  # kernels load it, not prepare again
         executor = engine = None
         try:
             when = datetime.now(UTC)
@@ -227,6 +229,7 @@ def _run_briefing(params_path: str | Path, reports_dir: Path, renderer: str | No
             prepared = prepare(params, source=str(params_path), cache=DocumentCache(cache_root),
                                engine=engine, progress=progress)
             precompute_measures(prepared)
+            save_snapshot(prepared, build / ".prepared")
             progress(_prepared_line(prepared))
             checkpoint("prepared")
             if executor is not None:
@@ -249,6 +252,7 @@ def _run_briefing(params_path: str | Path, reports_dir: Path, renderer: str | No
                                                                sort_keys=False, allow_unicode=True))
             made = manifest(params, params_path, prepared.corpus_hash, backend, when)
             write_atomic(build / "manifest.json", json.dumps(made, indent=2))
+            shutil.rmtree(build / ".prepared", ignore_errors=True)  # for the kernels only, not published
             checkpoint("swap")
             swap_into_place(build, dest)
         finally:
@@ -278,7 +282,8 @@ def _clear_leftovers(reports: Path, slug: str, progress: Progress) -> None:
 def _prepared_line(prepared: Prepared) -> str:
     n = len(prepared.documents)
     done = ", ".join(f"{stage} {k:,}" for stage, k in prepared.computed.items())
-    return (f"corpus ready: {n:,} article{'s' * (n != 1)}, {len(prepared.sentences):,} sentences "
+    sentences = int(prepared.documents["sentences"].sum())
+    return (f"corpus ready: {n:,} article{'s' * (n != 1)}, {sentences:,} sentences "
             f"(documents computed per stage, the rest from the cache: {done})")
 
 
