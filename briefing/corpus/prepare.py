@@ -208,14 +208,17 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
     outside = docs[docs["period"].isna()].drop(columns=["text"]).reset_index(drop=True)
     docs = docs[docs["period"].notna()].reset_index(drop=True)
     docs["doc_key"] = [document_key(t, ti) for t, ti in zip(docs["text"], docs["title"], strict=True)]
-    docs, copies = _dedup(docs, params, store, engine, progress)
+    before = len(docs)
+    whole = corpus_hash(docs) if params.dedup != "keep" and store is not None else None
+    docs, copies = _dedup(docs, params, store, engine, progress, whole)
     for i, p in enumerate(params.periods):
         if not (docs["period"] == p.name).any():
             raise ParamsError(
                 f"{source}: periods[{i}] ({p.name!r}, {p.start}..{p.end}): no documents in the corpus "
                 f"fall in this period; widen the dates or add articles to {params.corpus}"
             )
-    chash = corpus_hash(docs)
+    # no copy set aside: the same articles, so the same hash (hashing every text again cost seconds)
+    chash = whole if whole is not None and len(docs) == before else corpus_hash(docs)
     rules = rules_for(params)
     clean_settings, sentence_settings = stage_settings(rules)
     keys = docs["doc_key"].tolist()
@@ -278,10 +281,11 @@ def sentence_rows(docs: pd.DataFrame, split: pd.DataFrame, periods: list[str]) -
 
 
 def _dedup(docs: pd.DataFrame, params: Params, store: DocumentCache | None, engine: Engine | None = None,
-           progress: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+           progress: Any = None, whole: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`set_aside_copies`, its copies table kept in the cache per corpus and dedup settings (the
     similarity search reads every article: once, not once per notebook), and each article's
-    sketch kept per document, so that adding articles sketches only those."""
+    sketch kept per document, so that adding articles sketches only those. `whole`: the corpus
+    hash of `docs` when already computed."""
     if params.dedup == "keep" or store is None:
         return set_aside_copies(docs, params.dedup, params.dedup_threshold)
 
@@ -304,7 +308,7 @@ def _dedup(docs: pd.DataFrame, params: Params, store: DocumentCache | None, engi
             progress(f"copies: {len(found):,} found in {time.perf_counter() - started:.1f}s")
         return found
 
-    key = digest(corpus_hash(docs), params.dedup, params.dedup_threshold,
+    key = digest(whole or corpus_hash(docs), params.dedup, params.dedup_threshold,
                  code_digest("briefing.corpus.dedup"))
     copies = store.corpus_table("copies", key, search)
     if params.dedup == "drop" and len(copies):
