@@ -138,17 +138,28 @@ def default_jobs() -> int:
 
 def precompute_measures(prepared: Prepared) -> None:
     """Compute the per-sentence measures every section reads (into the cache), here, over all
-    cores, before the notebooks start: each notebook then only reads them."""
+    cores, before the notebooks start: each notebook then only reads them. Only the documents
+    the cache lacks are read and measured (a rerun after adding articles costs those)."""
+    from functools import partial
+
+    from briefing.measures.actors import mention_table
+    from briefing.measures.frames import hit_table
     from briefing.measures.lexicon import lexicon_for
-    from briefing.measures.per_sentence import actor_mentions, frame_hits, vader_scores
+    from briefing.measures.per_document import ensure_measure
+    from briefing.measures.per_sentence import actors_settings, frames_settings, vader_settings
+    from briefing.measures.vader import score_table
 
     params = prepared.params
-    vader_scores(prepared)
-    frame_hits(prepared, lexicon_for(params))
-    actor_mentions(prepared, params.actors)
+    lexicon = lexicon_for(params)
+    ensure_measure(prepared, "vader", "scoring sentiment", vader_settings(), score_table)
+    ensure_measure(prepared, "frames", "finding frame cues", frames_settings(lexicon),
+                   partial(hit_table, lexicon=lexicon))
     chosen = params.sentiment_actors()
-    if [a.name for a in chosen] != [a.name for a in params.actors]:
-        actor_mentions(prepared, chosen)
+    for actors in ([params.actors] + ([chosen] if [a.name for a in chosen] != [a.name for a in params.actors]
+                                      else [])):
+        if actors:
+            ensure_measure(prepared, "actors", "finding actors", actors_settings(actors),
+                           partial(mention_table, actors=list(actors)))
 
 
 def inputs_digest(params: Params) -> str:
@@ -230,6 +241,8 @@ def _run_briefing(params_path: str | Path, reports_dir: Path, renderer: str | No
                                engine=engine, progress=progress)
             precompute_measures(prepared)
             save_snapshot(prepared, build / ".prepared")
+            if prepared.cache is not None:
+                prepared.release_sentences()  # kept in the cache; the kernels read what they need
             progress(_prepared_line(prepared))
             checkpoint("prepared")
             if executor is not None:

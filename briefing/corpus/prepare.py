@@ -77,6 +77,12 @@ class Prepared:
             self.held_sentences = self._read_sentences()
         return self.held_sentences
 
+    def release_sentences(self) -> None:
+        """Let go of the sentence table held in memory (it is read from the cache again if
+        asked for): `briefing run` holds nothing while the notebooks run."""
+        self.held_sentences = None
+        self.__dict__.pop("_keyed", None)
+
     def _split_rows(self, keys: Sequence[str]) -> pd.DataFrame:
         """The sentences stage's rows (doc_key, paragraph, sentence, text, words) of `keys` from
         the cache; documents it lacks (a cache pruned meanwhile) are prepared again."""

@@ -133,6 +133,16 @@ class StageCache:
             _VERIFIED[identity] = keys
         return keys
 
+    def missing(self, keys: Iterable[str]) -> list[str]:
+        """The keys (in order, once) that no segment covers: read from the segments' metadata
+        only, never their rows."""
+        unique = list(dict.fromkeys(keys))
+        covered: set[str] = set()
+        for path in self._segments():
+            found = _VERIFIED.get(_identity(path))
+            covered |= found if found is not None else (self._verify(path) or set())
+        return [k for k in unique if k not in covered]
+
     def get(self, keys: Iterable[str]) -> tuple[set[str], list[pd.DataFrame]]:
         """The keys found in the cache, and their rows (in pieces)."""
         wanted = set(keys)

@@ -195,3 +195,21 @@ def test_a_segment_damaged_after_it_was_read_is_checked_again(tmp_path):
     again = DocumentCache(tmp_path, warn=lambda m: None).stage("demo", {"x": 1})
     again.table(["a"], count)
     assert count.asked == [["a"]]
+
+
+def test_measures_kept_before_the_notebooks_compute_only_new_articles_and_equal_the_full_stage(tmp_path):
+    from briefing.build.run import precompute_measures
+
+    cache = DocumentCache(tmp_path / "cache")
+    params = corpus(tmp_path, ARTICLES)
+    precompute_measures(prepare(params, cache=cache))
+    more = corpus(tmp_path, {**ARTICLES, "c": ("2023-02-01", "An entirely new text about the summit.")})
+    grown = prepare(more, cache=cache)
+    precompute_measures(grown)
+    assert grown.computed["vader"] == 1 and grown.computed["frames"] == 1 and grown.computed["actors"] == 1
+    fresh = prepare(more, cache=False)
+    pd.testing.assert_frame_equal(vader_scores(grown), vader_scores(fresh))
+    pd.testing.assert_frame_equal(actor_mentions(grown, more.actors), actor_mentions(fresh, more.actors))
+    lexicon = lexicon_for(more)
+    pd.testing.assert_frame_equal(frame_hits(grown, lexicon), frame_hits(fresh, lexicon))
+    assert grown.computed["vader"] == 0  # read back: nothing computed again
