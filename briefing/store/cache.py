@@ -54,10 +54,15 @@ def _rows_of(pf: Any, wanted: set[str]) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    values = pa.array(sorted(wanted)).cast(pf.schema_arrow.field("doc_key").type)
-    batches = [b.filter(pc.is_in(b.column("doc_key"), value_set=values))
-               for b in pf.iter_batches(batch_size=65_536)]
-    return pa.Table.from_batches(batches, schema=pf.schema_arrow).to_pandas()
+    values = pa.array(sorted(wanted), type=pa.large_string())
+    batches = []
+    for b in pf.iter_batches(batch_size=65_536):
+        col = b.column("doc_key")
+        if pa.types.is_dictionary(col.type):  # written from a categorical column
+            col = col.dictionary_decode()
+        batches.append(b.filter(pc.is_in(col.cast(pa.large_string()), value_set=values)))
+    table = pa.Table.from_batches(batches) if batches else pf.schema_arrow.empty_table()
+    return table.replace_schema_metadata(pf.schema_arrow.metadata).to_pandas()
 
 
 def _warn(message: str) -> None:

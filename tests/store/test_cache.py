@@ -213,3 +213,10 @@ def test_measures_kept_before_the_notebooks_compute_only_new_articles_and_equal_
     lexicon = lexicon_for(more)
     pd.testing.assert_frame_equal(frame_hits(grown, lexicon), frame_hits(fresh, lexicon))
     assert grown.computed["vader"] == 0  # read back: nothing computed again
+
+
+def test_some_documents_read_from_a_segment_keyed_by_a_categorical_column(tmp_path):
+    table = rows_for(["a", "b", "c"]).astype({"doc_key": "category"})
+    DocumentCache(tmp_path).stage("demo", {"x": 1}).put(["a", "b", "c"], table)
+    got = DocumentCache(tmp_path).stage("demo", {"x": 1}).table(["b"], Counter())
+    assert list(got["doc_key"].astype(str)) == ["b", "b"] and list(got["n"]) == [0, 1]
