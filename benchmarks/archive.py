@@ -7,8 +7,8 @@ at a larger run size (`--size 100k`) also cold. Memory is the peak PSS of the ch
 tree (kernels and workers included), sampled. A run that passes the memory limit
 ($BENCH_MEMORY_LIMIT GiB, default 60% of the machine) or the time limit ($BENCH_TIME_LIMIT
 seconds, default 4 hours) is stopped and reported as such, and the benchmark goes on. The
-VADER baseline of a size is NLTK's analyzer over the sentence table that size's cold run
-stored, read in batches (bounded memory at any size). Closes with the targets of issue 21.
+VADER baseline of a size is NLTK's analyzer over the sentences that size's cold run kept in
+its per-document cache, read in batches (bounded memory at any size). Closes with the targets of issue 21.
 """
 
 from __future__ import annotations
@@ -94,24 +94,27 @@ def run_limited(name: str, n: int, params: Path, folder: Path) -> H.Stage:
     return record
 
 
-def streamed_baseline(n: int, results: Path) -> H.Baseline | None:
-    """NLTK VADER over the sentence table the cold run stored, read 50,000 sentences at a time."""
+def streamed_baseline(n: int, cache: Path) -> H.Baseline | None:
+    """NLTK VADER over the sentences the cold run kept in its per-document cache (every
+    article's, once per content key), read 50,000 sentences at a time. (The sentiment result
+    lists only the quoted sentences above 50,000, so it is no longer the corpus.)"""
     import pyarrow.parquet as pq
 
     from briefing.measures import vader
 
-    table = results / "sentiment" / "sentences.parquet"
-    if not table.is_file():
-        print(f"  no VADER baseline at {H.label(n)}: the run stored no sentence table ({table.name})")
+    segments = sorted((cache / "docs" / "sentences").glob("*/seg-*.parquet"))
+    if not segments:
+        print(f"  no VADER baseline at {H.label(n)}: the run kept no sentences in {cache}")
         return None
     sia, count, seconds = vader.analyzer(), 0, 0.0
-    for batch in pq.ParquetFile(table).iter_batches(batch_size=50_000, columns=["text"]):
-        texts = batch.column(0).to_pylist()
-        start = time.perf_counter()
-        for t in texts:
-            sia.polarity_scores(t)
-        seconds += time.perf_counter() - start
-        count += len(texts)
+    for segment in segments:
+        for batch in pq.ParquetFile(segment).iter_batches(batch_size=50_000, columns=["text"]):
+            texts = batch.column(0).to_pylist()
+            start = time.perf_counter()
+            for t in texts:
+                sia.polarity_scores(t)
+            seconds += time.perf_counter() - start
+            count += len(texts)
     STREAMED[n] = H.Baseline(count, seconds)
     H.BASELINES.setdefault(n, STREAMED[n])
     H.STAGES.append(H.Stage(f"baseline: plain NLTK VADER, streamed ({H.label(n)})", n, seconds, seconds,
@@ -174,7 +177,7 @@ def realistic(n: int) -> None:
             cold = run_limited("archive: briefing run cold, HTML + PDF", size, params, folder)
             runs[f"cold {size}"] = cold
             results = _results(folder) if cold.status == "ok" else None
-            base = streamed_baseline(size, results) if results else None
+            base = streamed_baseline(size, folder / "cache") if results else None
             print(_line(cold, base))
             if size != ref:
                 continue

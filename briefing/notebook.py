@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.corpus.prepare import Prepared, prepare
+from briefing.corpus.snapshot import load_snapshot
 from briefing.files import CHECKOUT, find_checkout
 from briefing.params import Params, from_plain, load, slug_for
 from briefing.store.results import PREVIOUS_ENV, RESULTS_ENV
@@ -25,7 +26,9 @@ def find_params(params_file: str | Path) -> Path:
 def open_briefing(params_file: str | Path, params: dict[str, Any] | None = None) -> Prepared:
     """Validated params and the prepared corpus for a notebook.
 
-    `params` (YAML-safe values, as `briefing run` passes them) wins over `params_file`. Outside
+    `params` (YAML-safe values, as `briefing run` passes them) wins over `params_file`. Under
+    `briefing run` the corpus it prepared is loaded (its sentences read from the cache only when
+    a section asks for them), not prepared again. Outside
     `briefing run`, the results of the published briefing (reports/<slug>/results/) are read
     too when the cache no longer has them and their inputs match.
     """
@@ -37,7 +40,8 @@ def open_briefing(params_file: str | Path, params: dict[str, Any] | None = None)
     if RESULTS_ENV not in os.environ and PREVIOUS_ENV not in os.environ:
         root = find_checkout(Path.cwd()) or CHECKOUT
         os.environ[PREVIOUS_ENV] = str(root / "reports" / slug_for(parsed, params_file) / "results")
-    return prepare(parsed, source=str(params_file))
+    kept = load_snapshot(parsed)  # the corpus `briefing run` prepared for these params
+    return kept if kept is not None else prepare(parsed, source=str(params_file))
 
 
 def setup_figures() -> None:

@@ -30,6 +30,7 @@ from briefing.build.progress import Progress
 from briefing.build.render import Renderer, choose, render
 from briefing.compute.engine import engine_for
 from briefing.corpus.prepare import Prepared, prepare
+from briefing.corpus.snapshot import PREPARED_ENV, save_snapshot
 from briefing.errors import RunError
 from briefing.files import find_checkout, write_atomic
 from briefing.params import Params, load, slug_for
@@ -137,17 +138,28 @@ def default_jobs() -> int:
 
 def precompute_measures(prepared: Prepared) -> None:
     """Compute the per-sentence measures every section reads (into the cache), here, over all
-    cores, before the notebooks start: each notebook then only reads them."""
+    cores, before the notebooks start: each notebook then only reads them. Only the documents
+    the cache lacks are read and measured (a rerun after adding articles costs those)."""
+    from functools import partial
+
+    from briefing.measures.actors import mention_table
+    from briefing.measures.frames import hit_table
     from briefing.measures.lexicon import lexicon_for
-    from briefing.measures.per_sentence import actor_mentions, frame_hits, vader_scores
+    from briefing.measures.per_document import ensure_measure
+    from briefing.measures.per_sentence import actors_settings, frames_settings, vader_settings
+    from briefing.measures.vader import score_table
 
     params = prepared.params
-    vader_scores(prepared)
-    frame_hits(prepared, lexicon_for(params))
-    actor_mentions(prepared, params.actors)
+    lexicon = lexicon_for(params)
+    ensure_measure(prepared, "vader", "scoring sentiment", vader_settings(), score_table)
+    ensure_measure(prepared, "frames", "finding frame cues", frames_settings(lexicon),
+                   partial(hit_table, lexicon=lexicon))
     chosen = params.sentiment_actors()
-    if [a.name for a in chosen] != [a.name for a in params.actors]:
-        actor_mentions(prepared, chosen)
+    for actors in ([params.actors] + ([chosen] if [a.name for a in chosen] != [a.name for a in params.actors]
+                                      else [])):
+        if actors:
+            ensure_measure(prepared, "actors", "finding actors", actors_settings(actors),
+                           partial(mention_table, actors=list(actors)))
 
 
 def inputs_digest(params: Params) -> str:
@@ -209,7 +221,8 @@ def _run_briefing(params_path: str | Path, reports_dir: Path, renderer: str | No
         cache_root = default_root(reports)
         env = {"BRIEFING_CACHE_DIR": str(cache_root.resolve()),
                RESULTS_ENV: str((build / "results").resolve()),
-               PREVIOUS_ENV: str((dest / "results").resolve()), REFIT_ENV: "1" if refit else ""}
+               PREVIOUS_ENV: str((dest / "results").resolve()), REFIT_ENV: "1" if refit else "",
+               PREPARED_ENV: str((build / ".prepared").resolve())}  # kernels load it, not prepare again
         executor = engine = None
         try:
             when = datetime.now(UTC)
@@ -227,6 +240,9 @@ def _run_briefing(params_path: str | Path, reports_dir: Path, renderer: str | No
             prepared = prepare(params, source=str(params_path), cache=DocumentCache(cache_root),
                                engine=engine, progress=progress)
             precompute_measures(prepared)
+            save_snapshot(prepared, build / ".prepared")
+            if prepared.cache is not None:
+                prepared.release_sentences()  # kept in the cache; the kernels read what they need
             progress(_prepared_line(prepared))
             checkpoint("prepared")
             if executor is not None:
@@ -249,6 +265,7 @@ def _run_briefing(params_path: str | Path, reports_dir: Path, renderer: str | No
                                                                sort_keys=False, allow_unicode=True))
             made = manifest(params, params_path, prepared.corpus_hash, backend, when)
             write_atomic(build / "manifest.json", json.dumps(made, indent=2))
+            shutil.rmtree(build / ".prepared", ignore_errors=True)  # for the kernels only, not published
             checkpoint("swap")
             swap_into_place(build, dest)
         finally:
@@ -278,7 +295,8 @@ def _clear_leftovers(reports: Path, slug: str, progress: Progress) -> None:
 def _prepared_line(prepared: Prepared) -> str:
     n = len(prepared.documents)
     done = ", ".join(f"{stage} {k:,}" for stage, k in prepared.computed.items())
-    return (f"corpus ready: {n:,} article{'s' * (n != 1)}, {len(prepared.sentences):,} sentences "
+    sentences = int(prepared.documents["sentences"].sum())
+    return (f"corpus ready: {n:,} article{'s' * (n != 1)}, {sentences:,} sentences "
             f"(documents computed per stage, the rest from the cache: {done})")
 
 

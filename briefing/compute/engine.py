@@ -5,8 +5,9 @@ the corpus anywhere and the results, concatenated in order, are the same (tests 
 - `local`: in this process, or over this machine's cores in a process pool;
 - `dask`: as Dask tasks on a `dask.distributed` cluster, an existing one (`scheduler:
   tcp://host:port`) or a local one started for the run (one worker process per job).
-Everything else (section statistics, notebooks, rendering) runs on the machine that runs
-`briefing run`.
+On Dask a stage's chunks are also combined on the workers (a tree of concatenations), so the
+machine that runs `briefing run` receives one table per stage. Everything else (section
+statistics, notebooks, rendering) runs on the machine that runs `briefing run`.
 """
 
 from __future__ import annotations
@@ -134,6 +135,27 @@ class DaskEngine:
             raise ComputeError(f"a Dask worker died while computing ({exc}), most often for lack of "
                                "memory; give the workers more memory or the chunks fewer documents") from None
 
+    def map_concat(self, fn: Stage, chunks: list[pd.DataFrame], done: Done = _nothing) -> pd.DataFrame:
+        """`fn` of every chunk, concatenated in order on the workers, two tables at a time (a
+        tree reduction of depth log2 of the chunks): the machine running `briefing run` receives
+        one table, not every chunk's."""
+        from distributed import KilledWorker, as_completed
+
+        parts = self.client.scatter(chunks, hash=False)
+        futures = self.client.map(fn, parts, pure=False)
+        index = {f.key: i for i, f in enumerate(futures)}
+        level = list(futures)
+        while len(level) > 1:
+            level = [self.client.submit(concat_pair, *level[i:i + 2], pure=False) if i + 1 < len(level)
+                     else level[i] for i in range(0, len(level), 2)]
+        try:
+            for finished in as_completed(futures):
+                done(chunks[index[finished.key]])
+            return level[0].result()
+        except KilledWorker as exc:
+            raise ComputeError(f"a Dask worker died while computing ({exc}), most often for lack of "
+                               "memory; give the workers more memory or the chunks fewer documents") from None
+
     def describe(self) -> str:
         where = self.scheduler or f"a local cluster of {self.jobs} worker{'s' * (self.jobs != 1)}"
         return f"Dask engine on {where}"
@@ -142,6 +164,11 @@ class DaskEngine:
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def concat_pair(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Two chunks' results one after the other (a step of `DaskEngine.map_concat`'s tree)."""
+    return pd.concat([a, b], ignore_index=True)
 
 
 #: The engines a params file may name (`engine:`).
@@ -179,5 +206,7 @@ def map_documents(fn: Stage, table: pd.DataFrame, *, engine: Engine | None = Non
         results = LocalEngine(1).map(fn, parts, done)
         return pd.concat(results, ignore_index=True) if results else fn(table)
     parts = chunks_by_document(table, max(1, engine.jobs * 4), key)
+    if isinstance(engine, DaskEngine) and len(parts) > 1:
+        return engine.map_concat(fn, parts, done)  # combined on the workers
     results = engine.map(fn, parts, done)
     return pd.concat(results, ignore_index=True) if results else fn(table)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from briefing.compute.engine import Engine, engine_for, map_documents
@@ -33,7 +34,10 @@ class Prepared:
     """The cleaned corpus of one briefing, as tables.
 
     documents: one row per article in a period (id, doc_key, title, outlet, date, period, words, ...).
-    sentences: one row per cleaned sentence (doc_id, period, outlet, date, sentence, text, words).
+    sentences (a property): one row per cleaned sentence (doc_id, paragraph, sentence, text,
+    words, period, outlet, date); held when prepared in memory (`held_sentences`), else read
+    from the per-document cache the first time it is asked for. Sections that read only some
+    documents' sentences use `sentences_of`, which never reads the whole table.
     removed: the cleaning log (doc_id, line, text, rule, kind, count).
     outside: articles whose date falls in no period (left out of every section).
     empty: articles with no sentence left after cleaning (all boilerplate; left out of every
@@ -48,7 +52,6 @@ class Prepared:
 
     params: Params
     documents: pd.DataFrame
-    sentences: pd.DataFrame
     removed: pd.DataFrame
     outside: pd.DataFrame
     corpus_hash: str
@@ -62,6 +65,42 @@ class Prepared:
     progress: Any = None
     #: Documents each stage computed (the rest came from the cache), for progress and tests.
     computed: dict[str, int] = field(default_factory=dict)
+    #: The whole sentence table when held in memory; None until `sentences` reads it.
+    held_sentences: pd.DataFrame | None = None
+    #: The settings keying the sentences stage in the cache (`stage_settings`).
+    sentence_settings: dict = field(default_factory=dict)
+
+    @property
+    def sentences(self) -> pd.DataFrame:
+        """Every cleaned sentence (see the class); read from the cache once when not held."""
+        if self.held_sentences is None:
+            self.held_sentences = self._read_sentences()
+        return self.held_sentences
+
+    def release_sentences(self) -> None:
+        """Let go of the sentence table held in memory (it is read from the cache again if
+        asked for): `briefing run` holds nothing while the notebooks run."""
+        self.held_sentences = None
+        self.__dict__.pop("_keyed", None)
+
+    def _split_rows(self, keys: Sequence[str]) -> pd.DataFrame:
+        """The sentences stage's rows (doc_key, paragraph, sentence, text, words) of `keys` from
+        the cache; documents it lacks (a cache pruned meanwhile) are prepared again."""
+        def again(missing: list[str]) -> pd.DataFrame:
+            fresh = prepare(self.params, cache=self.cache or False, engine=self.engine)
+            return fresh.sentences_of(missing).reset_index(drop=True)
+
+        if not len(keys):
+            return pd.DataFrame({"doc_key": pd.Series(dtype=object), **{
+                c: pd.Series(dtype="int64") for c in ("paragraph", "sentence")},
+                "text": pd.Series(dtype=object), "words": pd.Series(dtype="int64")})
+        if self.cache is None:
+            return again(list(dict.fromkeys(keys)))
+        return self.cache.stage("sentences", self.sentence_settings).table(keys, again)
+
+    def _read_sentences(self) -> pd.DataFrame:
+        split = self._split_rows(list(dict.fromkeys(self.documents["doc_key"])))
+        return sentence_rows(self.documents, split, self.period_names)
 
     @property
     def period_names(self) -> list[str]:
@@ -82,7 +121,14 @@ class Prepared:
     def sentences_of(self, keys: Sequence[str]) -> pd.DataFrame:
         """The sentences (doc_key, paragraph, sentence, text, words) of the documents with these
         content keys, once per key (wire copies share theirs), in the order of `keys` and then
-        sentence order; index: their labels in `sentences`."""
+        sentence order; index: their labels in `sentences` when it is held, else 0, 1, ...
+        (read from the cache: only these documents' rows are read)."""
+        if self.held_sentences is None:
+            rows = self._split_rows(keys)
+            order = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+            pos = rows["doc_key"].map(order).to_numpy()
+            rows = rows.iloc[np.lexsort((rows["sentence"].to_numpy(), pos))]
+            return rows[["doc_key", "paragraph", "sentence", "text", "words"]].reset_index(drop=True)
         keyed = self.__dict__.get("_keyed")
         if keyed is None:
             sents = self.sentences
@@ -168,14 +214,17 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
     outside = docs[docs["period"].isna()].drop(columns=["text"]).reset_index(drop=True)
     docs = docs[docs["period"].notna()].reset_index(drop=True)
     docs["doc_key"] = [document_key(t, ti) for t, ti in zip(docs["text"], docs["title"], strict=True)]
-    docs, copies = _dedup(docs, params, store, engine, progress)
+    before = len(docs)
+    whole = corpus_hash(docs) if params.dedup != "keep" and store is not None else None
+    docs, copies = _dedup(docs, params, store, engine, progress, whole)
     for i, p in enumerate(params.periods):
         if not (docs["period"] == p.name).any():
             raise ParamsError(
                 f"{source}: periods[{i}] ({p.name!r}, {p.start}..{p.end}): no documents in the corpus "
                 f"fall in this period; widen the dates or add articles to {params.corpus}"
             )
-    chash = corpus_hash(docs)
+    # no copy set aside: the same articles, so the same hash (hashing every text again cost seconds)
+    chash = whole if whole is not None and len(docs) == before else corpus_hash(docs)
     rules = rules_for(params)
     clean_settings, sentence_settings = stage_settings(rules)
     keys = docs["doc_key"].tolist()
@@ -198,15 +247,12 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
             sentence_table, rows, engine=engine, done=done))
 
     split = _stage(store, "sentences", sentence_settings, keys, split_missing, computed)
-    sentences = _per_document(docs, split, ["paragraph", "sentence", "text", "words"], "sentence")
+    names = [p.name for p in params.periods]
+    sentences = sentence_rows(docs, split, names)
     removed = cleaned[cleaned["kind"] == "removed"].drop(columns="kind").rename(
         columns={"n": "line", "cut": "kind"})
     removed = _per_document(docs, removed, ["line", "text", "rule", "kind", "count"], "line")
 
-    meta = docs.set_index("id")[["period", "outlet", "date"]]
-    sentences = sentences.join(meta, on="doc_id")
-    names = [p.name for p in params.periods]
-    sentences["period"] = pd.Categorical(sentences["period"], categories=names, ordered=True)
     per_doc = sentences.groupby("doc_id", observed=True).agg(sentences=("text", "size"),
                                                               words=("words", "sum"))
     docs = docs.join(per_doc, on="id")
@@ -224,16 +270,28 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
     key = digest(chash, [(p.name, str(p.start), str(p.end)) for p in params.periods], clean_settings,
                  sentences_key, [params.dedup, params.dedup_threshold, code_digest("briefing.corpus.dedup")],
                  outside[["id", "date", "title"]].astype(str).values.tolist())
-    return Prepared(params=params, documents=docs, sentences=sentences, removed=removed, outside=outside,
-                    corpus_hash=chash, empty=empty, key=key, sentences_key=sentences_key, cache=store,
-                    engine=engine, progress=progress, computed=computed, copies=copies)
+    return Prepared(params=params, documents=docs, removed=removed, outside=outside, corpus_hash=chash,
+                    empty=empty, key=key, sentences_key=sentences_key, cache=store, engine=engine,
+                    progress=progress, computed=computed, copies=copies, held_sentences=sentences,
+                    sentence_settings=sentence_settings)
+
+
+def sentence_rows(docs: pd.DataFrame, split: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
+    """The sentence table (doc_id, paragraph, sentence, text, words, period, outlet, date) of the
+    documents `docs` from the sentences stage's rows `split` (keyed by doc_key)."""
+    sentences = _per_document(docs, split, ["paragraph", "sentence", "text", "words"], "sentence")
+    meta = docs.set_index("id")[["period", "outlet", "date"]]
+    sentences = sentences.join(meta, on="doc_id")
+    sentences["period"] = pd.Categorical(sentences["period"], categories=periods, ordered=True)
+    return sentences
 
 
 def _dedup(docs: pd.DataFrame, params: Params, store: DocumentCache | None, engine: Engine | None = None,
-           progress: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+           progress: Any = None, whole: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`set_aside_copies`, its copies table kept in the cache per corpus and dedup settings (the
     similarity search reads every article: once, not once per notebook), and each article's
-    sketch kept per document, so that adding articles sketches only those."""
+    sketch kept per document, so that adding articles sketches only those. `whole`: the corpus
+    hash of `docs` when already computed."""
     if params.dedup == "keep" or store is None:
         return set_aside_copies(docs, params.dedup, params.dedup_threshold)
 
@@ -256,7 +314,7 @@ def _dedup(docs: pd.DataFrame, params: Params, store: DocumentCache | None, engi
             progress(f"copies: {len(found):,} found in {time.perf_counter() - started:.1f}s")
         return found
 
-    key = digest(corpus_hash(docs), params.dedup, params.dedup_threshold,
+    key = digest(whole or corpus_hash(docs), params.dedup, params.dedup_threshold,
                  code_digest("briefing.corpus.dedup"))
     copies = store.corpus_table("copies", key, search)
     if params.dedup == "drop" and len(copies):

@@ -14,7 +14,9 @@ API (also for other sections' summaries):
 - `summary_stage(prepared, name, settings, keys, inputs, fn)`: the summary rows of every key,
   read from the cache; only documents not kept are computed, as `fn(inputs(missing keys))`
   mapped over the engine's workers (local processes or Dask) in chunks of whole documents;
-- `document_chunks(prepared, size)`: the corpus's sentences, a chunk of documents at a time.
+- `document_chunks(prepared, size)`: the corpus's sentences, a chunk of documents at a time;
+- `ensure_measure(prepared, stage, what, settings, fn)`: a measure kept for every document,
+  computing only those the cache lacks (without reading the rows it has).
 """
 
 from __future__ import annotations
@@ -65,6 +67,25 @@ def measure_rows(prepared: Prepared, stage: str, what: str, settings: dict,
     if prepared.cache is None:
         return compute(keys)
     return prepared.cache.stage(stage, settings).table(keys, compute)
+
+
+def ensure_measure(prepared: Prepared, stage: str, what: str, settings: dict,
+                   fn: Callable[[pd.DataFrame], pd.DataFrame], chunk: int = 10_000) -> int:
+    """Compute and keep the rows of measure `stage` for the documents the cache lacks, `chunk`
+    documents at a time, without reading the rows it has: what `briefing run` does before the
+    notebooks start, at the cost of the new articles. Returns the documents computed."""
+    if prepared.cache is None:
+        return 0
+    store = prepared.cache.stage(stage, {"sentences": prepared.sentences_key, **settings})
+    missing = store.missing(unique_keys(prepared))
+    for start in range(0, len(missing), chunk):
+        keys = missing[start:start + chunk]
+        batch = sentences_of(prepared, keys)[["doc_key", "sentence", "text"]]
+        rows = counted(prepared.progress, what, batch,
+                       lambda done, b=batch: map_documents(fn, b, engine=prepared.engine, done=done))
+        store.put(keys, rows)
+    prepared.computed[stage] = len(missing)
+    return len(missing)
 
 
 def summary_stage(prepared: Prepared, name: str, settings: dict, keys: Sequence[str],

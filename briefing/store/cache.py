@@ -35,6 +35,36 @@ STALE_TMP_SECONDS = 3600
 _META = b"briefing.cache"
 
 
+#: Segments whose bytes this process checked, and the keys each covers ((path, size, mtime) -> keys).
+_VERIFIED: dict[tuple, set[str]] = {}
+
+
+def _identity(path: Path) -> tuple | None:
+    """What tells a file from one rewritten at the same path: its path, size and mtime."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (path, st.st_size, st.st_mtime_ns)
+
+
+def _rows_of(pf: Any, wanted: set[str]) -> pd.DataFrame:
+    """The rows of a segment (a ParquetFile) whose doc_key is in `wanted`, read a batch at a
+    time and filtered in Arrow: never the whole segment as pandas objects."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pa.array(sorted(wanted), type=pa.large_string())
+    batches = []
+    for b in pf.iter_batches(batch_size=65_536):
+        col = b.column("doc_key")
+        if pa.types.is_dictionary(col.type):  # written from a categorical column
+            col = col.dictionary_decode()
+        batches.append(b.filter(pc.is_in(col.cast(pa.large_string()), value_set=values)))
+    table = pa.Table.from_batches(batches) if batches else pf.schema_arrow.empty_table()
+    return table.replace_schema_metadata(pf.schema_arrow.metadata).to_pandas()
+
+
 def _warn(message: str) -> None:
     print(f"briefing: cache: {message}", file=sys.stderr, flush=True)
 
@@ -58,33 +88,65 @@ class StageCache:
         """(keys the segment covers, its rows for `wanted` keys); a bad segment is removed."""
         import pyarrow.parquet as pq
 
+        keys = _VERIFIED.get(_identity(path))
+        if keys is None:
+            keys = self._verify(path)
+            if keys is None:
+                return set(), None
+        if wanted is not None and not keys & wanted:
+            return keys, None
         try:
-            raw = path.read_bytes()
+            pf = pq.ParquetFile(path)
+            if wanted is None or keys <= wanted:
+                return keys, pf.read().to_pandas()
+            return keys, _rows_of(pf, wanted)
         except FileNotFoundError:  # merged away by another process meanwhile
             return set(), None
+
+    def _verify(self, path: Path) -> set[str] | None:
+        """The keys a segment covers, once its bytes match its name's checksum and its metadata
+        this stage (remembered for this process: a segment's name is the digest of its bytes);
+        None for a segment gone meanwhile, or a bad one, which is removed."""
+        import pyarrow.parquet as pq
+
+        h, identity = hashlib.sha256(), _identity(path)
+        try:
+            with path.open("rb") as fh:  # hashed in blocks: a large segment is never held as bytes
+                for block in iter(lambda: fh.read(1 << 22), b""):
+                    h.update(block)
+        except FileNotFoundError:  # merged away by another process meanwhile
+            return None
         problem = None
-        if hashlib.sha256(raw).hexdigest()[:32] != path.stem.removeprefix("seg-"):
+        if h.hexdigest()[:32] != path.stem.removeprefix("seg-"):
             problem = "its contents do not match its checksum (partial or corrupt)"
         else:
             try:
-                pf = pq.ParquetFile(io.BytesIO(raw))
-                meta = json.loads((pf.schema_arrow.metadata or {}).get(_META, b"{}"))
+                meta = json.loads((pq.read_schema(path).metadata or {}).get(_META, b"{}"))
                 if meta.get("format") != FORMAT or meta.get("stage") != self.stage \
                         or meta.get("settings") != self.settings_key:
                     problem = "it was written by another version or for other settings"
+            except FileNotFoundError:
+                return None
             except Exception as exc:  # noqa: BLE001 - any unreadable file is discarded
                 problem = f"it cannot be read ({type(exc).__name__})"
         if problem:
             self.warn(f"discarded {path} ({problem}); its documents are computed again")
             path.unlink(missing_ok=True)
-            return set(), None
+            return None
         keys = set(meta["keys"])
-        if wanted is not None and not keys & wanted:
-            return keys, None
-        table = pf.read().to_pandas()
-        if wanted is not None:
-            table = table[table["doc_key"].isin(wanted)]
-        return keys, table
+        if identity is not None:
+            _VERIFIED[identity] = keys
+        return keys
+
+    def missing(self, keys: Iterable[str]) -> list[str]:
+        """The keys (in order, once) that no segment covers: read from the segments' metadata
+        only, never their rows."""
+        unique = list(dict.fromkeys(keys))
+        covered: set[str] = set()
+        for path in self._segments():
+            found = _VERIFIED.get(_identity(path))
+            covered |= found if found is not None else (self._verify(path) or set())
+        return [k for k in unique if k not in covered]
 
     def get(self, keys: Iterable[str]) -> tuple[set[str], list[pd.DataFrame]]:
         """The keys found in the cache, and their rows (in pieces)."""

@@ -129,3 +129,25 @@ def test_sentiment_summaries_on_a_dask_cluster_equal_those_of_this_process(tmp_p
     for name in ("documents", "periods", "comparisons", "actors", "actor_comparisons", "extremes",
                  "actor_evidence"):
         pd.testing.assert_frame_equal(getattr(got, name), getattr(expected, name), obj=name)
+
+
+def test_a_stage_on_dask_is_combined_on_the_workers_in_document_order():
+    """Five chunks (an odd number: one waits a level of the tree) concatenated pairwise on the
+    workers give the table this process gives; progress still counts every chunk."""
+    from distributed import LocalCluster
+
+    docs = wikinews_like()
+    rules = load_rules()
+    parts = chunks_by_document(docs, 5)
+    assert len(parts) == 5
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=40) as cluster:
+        engine = DaskEngine(scheduler=cluster.scheduler_address)
+        try:
+            seen: list[int] = []
+            stage = partial(clean_table, rules=rules)
+            got = engine.map_concat(stage, parts, done=lambda c: seen.append(len(c)))
+        finally:
+            engine.close()
+    pd.testing.assert_frame_equal(got, clean_table(docs, rules))
+    assert sorted(seen) == sorted(len(p) for p in parts)

@@ -171,3 +171,52 @@ def test_results_with_and_without_the_cache_are_the_same(tmp_path):
     pd.testing.assert_frame_equal(vader_scores(kept), vader_scores(fresh))
     lexicon = lexicon_for(params)
     pd.testing.assert_frame_equal(frame_hits(kept, lexicon), frame_hits(fresh, lexicon))
+
+
+def test_some_documents_read_from_a_large_segment_are_exactly_their_rows(tmp_path):
+    keys = [f"k{i:05d}" for i in range(40_000)]  # 80,000 rows: more than one Arrow batch
+    DocumentCache(tmp_path).stage("demo", {"x": 1}).put(keys, rows_for(keys))
+    wanted = ["k39999", "k00003", "k20000", "k65536"]
+    stage = DocumentCache(tmp_path).stage("demo", {"x": 1})
+    got = stage.table(wanted[:3], Counter())
+    expected = rows_for(keys)
+    expected = expected[expected["doc_key"].isin(wanted)].reset_index(drop=True)
+    assert stage.computed == 0
+    pd.testing.assert_frame_equal(got.sort_values(["doc_key", "n"]).reset_index(drop=True), expected)
+
+
+def test_a_segment_damaged_after_it_was_read_is_checked_again(tmp_path):
+    stage = DocumentCache(tmp_path).stage("demo", {"x": 1})
+    stage.table(["a", "b"], Counter())
+    stage.table(["a"], Counter())  # read (and checked) once in this process
+    (seg,) = stage.folder.glob("seg-*.parquet")
+    seg.write_bytes(seg.read_bytes()[:-20] + b"\0" * 20)
+    count = Counter()
+    again = DocumentCache(tmp_path, warn=lambda m: None).stage("demo", {"x": 1})
+    again.table(["a"], count)
+    assert count.asked == [["a"]]
+
+
+def test_measures_kept_before_the_notebooks_compute_only_new_articles_and_equal_the_full_stage(tmp_path):
+    from briefing.build.run import precompute_measures
+
+    cache = DocumentCache(tmp_path / "cache")
+    params = corpus(tmp_path, ARTICLES)
+    precompute_measures(prepare(params, cache=cache))
+    more = corpus(tmp_path, {**ARTICLES, "c": ("2023-02-01", "An entirely new text about the summit.")})
+    grown = prepare(more, cache=cache)
+    precompute_measures(grown)
+    assert grown.computed["vader"] == 1 and grown.computed["frames"] == 1 and grown.computed["actors"] == 1
+    fresh = prepare(more, cache=False)
+    pd.testing.assert_frame_equal(vader_scores(grown), vader_scores(fresh))
+    pd.testing.assert_frame_equal(actor_mentions(grown, more.actors), actor_mentions(fresh, more.actors))
+    lexicon = lexicon_for(more)
+    pd.testing.assert_frame_equal(frame_hits(grown, lexicon), frame_hits(fresh, lexicon))
+    assert grown.computed["vader"] == 0  # read back: nothing computed again
+
+
+def test_some_documents_read_from_a_segment_keyed_by_a_categorical_column(tmp_path):
+    table = rows_for(["a", "b", "c"]).astype({"doc_key": "category"})
+    DocumentCache(tmp_path).stage("demo", {"x": 1}).put(["a", "b", "c"], table)
+    got = DocumentCache(tmp_path).stage("demo", {"x": 1}).table(["b"], Counter())
+    assert list(got["doc_key"].astype(str)) == ["b", "b"] and list(got["n"]) == [0, 1]
