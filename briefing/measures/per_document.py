@@ -69,11 +69,12 @@ def measure_rows(prepared: Prepared, stage: str, what: str, settings: dict,
 
 def summary_stage(prepared: Prepared, name: str, settings: dict, keys: Sequence[str],
                   inputs: Callable[[list[str]], pd.DataFrame], fn: Callable[[pd.DataFrame], pd.DataFrame],
-                  what: str = "") -> pd.DataFrame:
+                  what: str = "", min_rows: int = 5000) -> pd.DataFrame:
     """The rows (doc_key first) of summary stage `name` for every document in `keys`: read from
     the cache where kept; for the rest, `fn` (a module-level function or partial, pure, of whole
     documents' rows) mapped on the engine over `inputs(missing keys)`, then kept. The number of
-    documents computed is recorded in `prepared.computed[name]`."""
+    documents computed is recorded in `prepared.computed[name]`. On the local engine fewer than
+    `min_rows` input rows are summarised in this process."""
     unique = list(dict.fromkeys(keys))
 
     def compute(missing: list[str]) -> pd.DataFrame:
@@ -81,7 +82,7 @@ def summary_stage(prepared: Prepared, name: str, settings: dict, keys: Sequence[
         if not len(batch):
             return fn(batch)
         return counted(prepared.progress, what or f"summarising articles ({name})", batch,
-                       lambda done: map_documents(fn, batch, engine=prepared.engine, min_rows=5000,
+                       lambda done: map_documents(fn, batch, engine=prepared.engine, min_rows=min_rows,
                                                   done=done))
 
     settings = {"sentences": prepared.sentences_key, **settings}

@@ -20,7 +20,7 @@ from briefing.sections.framing import quotes
 from briefing.sections.framing.compute import compute_framing
 from briefing.store.cache import DocumentCache
 
-STAGES = ("framing-documents", "framing-frames", "framing-cues", "framing-actors", "framing-evidence")
+STAGES = ("framing-articles",)
 TABLES = ("frames", "hits", "shares", "comparisons", "rising", "falling", "one_period", "actors", "evidence",
           "primary", "articles")
 CUES = ["tariffs on steel", "troops at the border", "a vaccine campaign", "the weather",

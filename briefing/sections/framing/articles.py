@@ -29,8 +29,11 @@ from briefing.sections.framing import summaries
 from briefing.sections.framing.summaries import ACTOR, ROW_COLUMNS
 from briefing.store.fingerprint import code_digest
 
+STAGE = "framing-articles"
 #: Articles read and summarised at once when the cache lacks them (bounds the sentences held).
 CHUNK_DOCS = 2000
+#: Framed rows summarised in this process below this many (a pool costs more than the summaries).
+POOL_MIN_ROWS = 100_000
 HIT_COLUMNS = ["doc_key", "sentence", "frame", "cue", "start", "end", "matched", "prob"]
 
 
@@ -119,30 +122,14 @@ def _framed(prepared: Prepared, detector: Detector, actors: Sequence[Actor], key
 
 def article_summaries(prepared: Prepared, detector: Detector, actors: Sequence[Actor], evidence: int
                       ) -> dict[str, pd.DataFrame]:
-    """Every article's framing summaries, read from the cache; computed (on the engine) only for
-    the articles not kept yet, so adding articles computes only theirs.
-    Keyed by the detector (lexicon or model), the actors, the number of evidence sentences and
-    the code."""
-    keys = unique_keys(prepared)
-    base = {"detector": [detector.stage, detector.settings],
-            "code": [code_digest(summaries.__name__), code_digest(__name__)]}
-    memo: dict[tuple, pd.DataFrame] = {}
-
-    def inputs(missing: list[str]) -> pd.DataFrame:
-        if tuple(missing) not in memo:
-            memo.clear()
-            memo[tuple(missing)] = framed_rows(prepared, detector, actors, missing)
-        return memo[tuple(missing)]
-
-    names = [a.name for a in actors]
-    stages = {
-        "documents": (base, summaries.document_summary),
-        "frames": (base, summaries.frame_summary),
-        "cues": (base, summaries.cue_summary),
-        "actors": ({**base, "actors": actors_settings(actors)},
-                   partial(summaries.actor_summary, actors=names)),
-        "evidence": ({**base, "n": evidence}, partial(summaries.evidence_summary, n=evidence)),
-    }
-    return {part: summary_stage(prepared, f"framing-{part}", settings, keys, inputs, fn,
-                                what="summarising articles' frames")
-            for part, (settings, fn) in stages.items()}
+    """Every article's framing summaries (`summaries.PARTS`), read from the cache; computed (on the
+    engine) only for the articles not kept yet, so adding articles computes only theirs. One
+    cache stage, `framing-articles`, keyed by the detector (lexicon or model), the actors, the
+    number of evidence sentences and the code."""
+    settings = {"detector": [detector.stage, detector.settings], "actors": actors_settings(actors),
+                "evidence": evidence, "code": [code_digest(summaries.__name__), code_digest(__name__)]}
+    fn = partial(summaries.article_summary, actors=[a.name for a in actors], evidence=evidence)
+    table = summary_stage(prepared, STAGE, settings, unique_keys(prepared),
+                          lambda missing: framed_rows(prepared, detector, actors, missing), fn,
+                          what="summarising articles' frames", min_rows=POOL_MIN_ROWS)
+    return summaries.split(table)

@@ -1,5 +1,5 @@
 """Per-article summaries of the framing section: what its statistics need from one article,
-computed once per article (per-document stages, kept in the cache by `articles.py`).
+computed once per article (a per-document stage, kept in the cache by `articles.py`).
 
 Each function takes the framed rows of whole documents (`articles.framed_rows`): per document, a
 row per sentence (`frame` empty; its actor flags, `ACTOR` + name, and with a trained model its
@@ -27,6 +27,10 @@ FRAME_COLUMNS = ["doc_key", "frame", "sentences", "first"]
 CUE_COLUMNS = ["doc_key", "frame", "cue", "sentences", "sentence", "order"]
 ACTOR_COLUMNS = ["doc_key", "actor", "frame", "sentences"]
 EVIDENCE_COLUMNS = ["doc_key", "frame", "sentence", "strength"]
+#: The parts of an article's summary, each the output of one function below; kept as one table
+#: (`article_summary`: the parts' rows one after the other, `part` naming each row's).
+PARTS = {"documents": DOCUMENT_COLUMNS, "frames": FRAME_COLUMNS, "cues": CUE_COLUMNS,
+         "actors": ACTOR_COLUMNS, "evidence": EVIDENCE_COLUMNS}
 _TYPES = {"doc_key": "object", "frame": "object", "cue": "object", "actor": "object", "sentences": "int64",
           "framed": "int64", "hits": "int64", "tokens": "int64", "seen": "int64", "first": "int64",
           "sentence": "int64", "order": "int64", "strength": "float64"}
@@ -115,3 +119,31 @@ def evidence_summary(rows: pd.DataFrame, n: int) -> pd.DataFrame:
     out = out.sort_values("strength", ascending=False, kind="stable")
     out = out.groupby(["doc_key", "frame"], sort=False).head(n)
     return out.reset_index(drop=True).astype({"sentence": "int64", "strength": "float64"})[EVIDENCE_COLUMNS]
+
+
+def article_summary(rows: pd.DataFrame, actors: Sequence[str], evidence: int) -> pd.DataFrame:
+    """Every part of the articles' summaries as one table: `part`, then the union of the parts'
+    columns (a column a part lacks is empty: NA, or "" for text)."""
+    parts = {"documents": document_summary(rows), "frames": frame_summary(rows), "cues": cue_summary(rows),
+             "actors": actor_summary(rows, actors), "evidence": evidence_summary(rows, evidence)}
+    columns = list(dict.fromkeys(c for cols in PARTS.values() for c in cols))
+    out = pd.concat([t.assign(part=name) for name, t in parts.items()], ignore_index=True)
+    out = out.reindex(columns=["part", *columns])
+    for c in columns:
+        kind = _TYPES[c]
+        if kind == "object":
+            out[c] = out[c].fillna("").astype(object)
+        elif kind == "int64":
+            out[c] = out[c].astype("Int64")
+        else:
+            out[c] = out[c].astype("float64")
+    return out
+
+
+def split(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """`article_summary`'s table back as its parts, each with its own columns and types."""
+    out = {}
+    for name, cols in PARTS.items():
+        part = table.loc[table["part"] == name, cols]
+        out[name] = part.astype({c: _TYPES[c] for c in cols}).reset_index(drop=True)
+    return out
