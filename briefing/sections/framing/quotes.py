@@ -32,14 +32,13 @@ class Quoter:
         sents = sentences_of(prepared, keys)
         self.hits = hit_rows(prepared, detector, sents)
         self.text = sents.set_index(["doc_key", "sentence"])["text"]
-        self._by_sentence = {k: g for k, g in self.hits.groupby(["doc_key", "sentence"], sort=False)}
+        self._by_sentence = self.hits.groupby(["doc_key", "sentence"], sort=False).indices
         self.quoted: set[tuple[str, int]] = set()  # (doc_key, sentence) of every quotation made
 
     def hits_of(self, doc_key: str, sentence: int, frame: str, cue: str | None = None) -> pd.DataFrame:
         """The hits of `frame` (and `cue`) in one sentence, in text order."""
-        h = self._by_sentence.get((doc_key, int(sentence)))
-        if h is None:
-            return self.hits.iloc[:0]
+        at = self._by_sentence.get((doc_key, int(sentence)))
+        h = self.hits.iloc[at if at is not None else []]
         h = h[h["frame"] == frame]
         return h if cue is None else h[h["cue"] == cue]
 
