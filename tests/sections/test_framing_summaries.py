@@ -16,7 +16,7 @@ from briefing.files import CHECKOUT
 from briefing.measures import nltk_data
 from briefing.measures.frame_model import model_for
 from briefing.measures.lexicon import lexicon_for
-from briefing.sections.framing import quotes
+from briefing.sections.framing import articles, quotes
 from briefing.sections.framing.compute import compute_framing
 from briefing.store.cache import DocumentCache
 
@@ -136,6 +136,20 @@ def test_above_the_cap_the_result_lists_only_the_hits_of_the_sentences_it_quotes
     pd.testing.assert_frame_equal(capped.hits, kept.reset_index(drop=True))
     for name in ("shares", "comparisons", "evidence", "one_period", "actors", "primary"):
         pd.testing.assert_frame_equal(getattr(capped, name), getattr(full, name), obj=name)
+
+
+def test_articles_missing_from_the_cache_are_read_and_summarised_a_chunk_at_a_time(tmp_path, monkeypatch):
+    nltk_data.ensure()
+    params = corpus(tmp_path, 20)
+    whole = framing(prepare(params, cache=False))
+    asked: list[int] = []
+    rows = articles.framed_rows
+    monkeypatch.setattr(articles, "framed_rows",
+                        lambda p, d, a, keys: asked.append(len(keys)) or rows(p, d, a, keys))
+    monkeypatch.setattr(articles, "CHUNK_DOCS", 7)
+    prepared = prepare(params, cache=DocumentCache(tmp_path / "cache"))
+    assert_same(framing(prepared), whole)
+    assert asked[:3] == [7, 7, 6] and prepared.computed["framing-articles"] == 20
 
 
 @pytest.mark.parametrize("name", ["seed", "wikinews"])

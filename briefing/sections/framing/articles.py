@@ -78,15 +78,9 @@ def hit_rows(prepared: Prepared, detector: Detector, sents: pd.DataFrame) -> pd.
 def framed_rows(prepared: Prepared, detector: Detector, actors: Sequence[Actor], keys: Sequence[str]
                 ) -> pd.DataFrame:
     """The input of the summaries for the documents `keys`: per document a row per sentence (its
-    actor flags; a model's word tokens and those it has seen), then a row per hit, text order.
-    Sentences are read CHUNK_DOCS documents at a time; the rows keep no text."""
+    actor flags; a model's word tokens and those it has seen), then a row per hit, text order
+    (no text). `summary_stage` asks for CHUNK_DOCS documents at a time."""
     keys = list(dict.fromkeys(keys))
-    parts = [_framed(prepared, detector, actors, keys[i:i + CHUNK_DOCS])
-             for i in range(0, len(keys), CHUNK_DOCS)]
-    return pd.concat(parts, ignore_index=True) if parts else _framed(prepared, detector, actors, [])
-
-
-def _framed(prepared: Prepared, detector: Detector, actors: Sequence[Actor], keys: list[str]) -> pd.DataFrame:
     sents = sentences_of(prepared, keys)
     hits = hit_rows(prepared, detector, sents)
     base = pd.DataFrame({"doc_key": sents["doc_key"].to_numpy(), "sentence": sents["sentence"].to_numpy()})
@@ -131,5 +125,5 @@ def article_summaries(prepared: Prepared, detector: Detector, actors: Sequence[A
     fn = partial(summaries.article_summary, actors=[a.name for a in actors], evidence=evidence)
     table = summary_stage(prepared, STAGE, settings, unique_keys(prepared),
                           lambda missing: framed_rows(prepared, detector, actors, missing), fn,
-                          what="summarising articles' frames", min_rows=POOL_MIN_ROWS)
+                          what="summarising articles' frames", min_rows=POOL_MIN_ROWS, chunk=CHUNK_DOCS)
     return summaries.split(table)
