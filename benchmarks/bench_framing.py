@@ -56,8 +56,7 @@ def main() -> None:
           f"{len(lexicon.frames)} frames")
     print(f"  framing section: {H.against(st.seconds, base)}")
     print(f"  peak memory:     {H.memory(st.peak, base)}")
-    print(f"  ({len(result.hits):,} cue hits, "
-          f"{len(result.comparisons)} frame comparisons, "
+    print(f"  ({len(result.comparisons)} frame comparisons, "
           f"{prepared.params.framing.bootstrap_rounds} bootstrap rounds)")
     print(f"  detection alone: {t_detect:.2f} s, {len(sents) / t_detect:,.0f} sentences/s; "
           f"{det.stem_calls:,} stem calls for {tokens:,} tokens ({det.vocabulary_size:,} distinct words)")

@@ -22,7 +22,8 @@ sentence comes earliest (an article's lead sets its frame), then to the frame li
 the lexicon. An article with no substantial frame has primary frame `"none"`.
 
 `decide` is the one implementation, over arrays of many articles at once; `article_frames`
-applies it to the hits of one article, `article_table` to a whole hits table.
+applies it to the hits of one article, `article_table` to a whole hits table, `counted_table`
+to each article's counts (the framing section's per-article summaries).
 """
 
 from __future__ import annotations
@@ -130,6 +131,14 @@ def article_table(hits: pd.DataFrame, n_sentences: pd.Series, frame_ids: Sequenc
     """
     ids = [str(i) for i in n_sentences.index]
     counts, first = _arrays(hits.assign(doc_id=hits["doc_id"].astype(str)), ids, frame_ids)
+    return counted_table(counts, first, n_sentences, frame_ids, rule)
+
+
+def counted_table(counts: np.ndarray, first: np.ndarray, n_sentences: pd.Series, frame_ids: Sequence[str],
+                  rule: ArticleRule = DEFAULT_RULE) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`article_table` from each article's counts: counts and first as `decide` takes them, one
+    row per article of `n_sentences` (sentences per article, indexed by doc_id)."""
+    ids = [str(i) for i in n_sentences.index]
     sub, primary = decide(counts, first, n_sentences.to_numpy(), rule)
     substantial = pd.DataFrame(sub, index=n_sentences.index, columns=list(frame_ids))
     names = np.array(list(frame_ids) + [NONE], dtype=object)

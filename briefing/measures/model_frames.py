@@ -5,14 +5,10 @@ compares and quotes them as it does cue hits. One row per sentence and frame the
 
 from __future__ import annotations
 
-from functools import partial
-
 import pandas as pd
 
-from briefing.corpus.prepare import Prepared
-from briefing.measures.frame_model import FrameModel, coverage
+from briefing.measures.frame_model import FrameModel
 from briefing.measures.frames import HIT_COLUMNS
-from briefing.measures.per_sentence import _rows
 
 MODEL_HIT_COLUMNS = [*HIT_COLUMNS, "prob"]
 
@@ -30,18 +26,10 @@ def model_table(sentences: pd.DataFrame, model: FrameModel) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols).astype({"sentence": "int64", "start": "int64", "end": "int64"})
 
 
-def model_hits(prepared: Prepared, model: FrameModel) -> pd.DataFrame:
-    """MODEL_HIT_COLUMNS for every sentence of the corpus (row: its label in `prepared.sentences`),
-    kept in the per-document cache under the model's digest."""
-    settings = {"model": model.digest()}
-    rows = _rows(prepared, "frame-model", "classifying frames", settings, partial(model_table, model=model))
-    rows["doc_id"] = prepared.sentences["doc_id"].to_numpy()[rows["row"].to_numpy()] if len(rows) else ""
-    return rows.sort_values(["row", "frame"], kind="stable")[MODEL_HIT_COLUMNS].reset_index(drop=True)
-
-
-def model_method(model: FrameModel, texts: list[str]) -> str:
+def model_method(model: FrameModel, seen: float) -> str:
     """The methods paragraph of a briefing whose frames come from a trained classifier: the model,
-    its training sample, its cross-validated scores, and how much of the corpus's words it has seen."""
+    its training sample, its cross-validated scores, and `seen`, the share of the corpus's word
+    tokens in its training vocabulary (`frame_model.coverage`; NaN when the corpus has none)."""
     m = model.meta
     cv = m.get("cv", {}).get("model")
     n = int(m.get("n_items", 0))
@@ -60,7 +48,7 @@ def model_method(model: FrameModel, texts: list[str]) -> str:
                  lex["frames"] else ".")
     else:
         text += " It was trained without cross-validation: how well it works is not known."
-    seen, ref = coverage(model.vocabulary(), texts), m.get("cv", {}).get("coverage")
+    ref = m.get("cv", {}).get("coverage")
     if seen == seen:  # not NaN
         text += f" Of this corpus's words, {seen:.0%} occur in its training data"
         if ref is not None and ref == ref:

@@ -90,20 +90,28 @@ def ensure_measure(prepared: Prepared, stage: str, what: str, settings: dict,
 
 def summary_stage(prepared: Prepared, name: str, settings: dict, keys: Sequence[str],
                   inputs: Callable[[list[str]], pd.DataFrame], fn: Callable[[pd.DataFrame], pd.DataFrame],
-                  what: str = "") -> pd.DataFrame:
+                  what: str = "", min_rows: int = 5000, chunk: int | None = None) -> pd.DataFrame:
     """The rows (doc_key first) of summary stage `name` for every document in `keys`: read from
     the cache where kept; for the rest, `fn` (a module-level function or partial, pure, of whole
     documents' rows) mapped on the engine over `inputs(missing keys)`, then kept. The number of
-    documents computed is recorded in `prepared.computed[name]`."""
+    documents computed is recorded in `prepared.computed[name]`. On the local engine fewer than
+    `min_rows` input rows are summarised in this process. `chunk`: ask `inputs` for that many
+    documents at a time (only their inputs are held at once), else for all missing at once."""
     unique = list(dict.fromkeys(keys))
 
-    def compute(missing: list[str]) -> pd.DataFrame:
+    def summarise(missing: list[str]) -> pd.DataFrame:
         batch = inputs(missing)
         if not len(batch):
             return fn(batch)
         return counted(prepared.progress, what or f"summarising articles ({name})", batch,
-                       lambda done: map_documents(fn, batch, engine=prepared.engine, min_rows=5000,
+                       lambda done: map_documents(fn, batch, engine=prepared.engine, min_rows=min_rows,
                                                   done=done))
+
+    def compute(missing: list[str]) -> pd.DataFrame:
+        size = chunk or max(len(missing), 1)
+        parts = [summarise(missing[i:i + size]) for i in range(0, len(missing), size)]
+        non_empty = [p for p in parts if len(p)] or parts[:1]
+        return pd.concat(non_empty, ignore_index=True) if parts else summarise([])
 
     settings = {"sentences": prepared.sentences_key, **settings}
     if prepared.cache is None:

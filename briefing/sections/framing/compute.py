@@ -1,10 +1,19 @@
 """The framing section: through which frames was the relationship covered in each period?
 
 Entry function: `framing_section(prepared) -> FramingResult`. Frames and cues come from the
-lexicon (`briefing/measures/lexicon.py`), detection from `briefing/measures/frames.py`, which
-frames each article uses and its primary frame from `briefing/measures/article_frames.py`,
-statistics from `briefing/measures/stats.py`; prose and findings are written in `prose.py`,
-figures drawn in `figures.py`, display tables built in `tables.py`.
+lexicon (`briefing/measures/lexicon.py`), detection from `briefing/measures/frames.py` (or a
+trained classifier, `framing.model`), which frames each article uses and its primary frame from
+`briefing/measures/article_frames.py`, statistics from `briefing/measures/stats.py`; prose and
+findings are written in `prose.py`, figures drawn in `figures.py`, display tables built in
+`tables.py`.
+
+Every statistic combines the articles' framing summaries (`summaries.py`, kept per article in
+the cache by `articles.py`): counts are sums; intervals resample articles' counts; each choice
+of a sentence (a period's first example of a frame or cue, its strongest evidence) is made
+among the articles' own candidates in document order, so it is the choice made over every hit.
+Nothing here needs every sentence: the sentences quoted are read by id (`quotes.py`). The one
+table that is not combined is the published `hits`: every hit up to `quotes.HITS_CAP`
+sentences, above it only the hits of the sentences quoted.
 """
 
 from __future__ import annotations
@@ -17,15 +26,18 @@ import pandas as pd
 
 from briefing.corpus.prepare import Prepared
 from briefing.measures.article_eval import ARTICLES, evaluate_articles, load_articles, quality_table
-from briefing.measures.article_frames import NONE, ArticleRule, article_table
+from briefing.measures.article_frames import NONE, ArticleRule, counted_table
 from briefing.measures.frame_eval import LABELLED, evaluate, load_labelled
 from briefing.measures.frame_model import FrameModel, model_for
-from briefing.measures.frames import frame_matrix
 from briefing.measures.lexicon import DEFAULT_LEXICON, Lexicon, lexicon_for, load_lexicon
-from briefing.measures.model_frames import model_hits, model_method
-from briefing.measures.per_sentence import actor_mentions, frame_hits
+from briefing.measures.model_frames import model_method
+from briefing.measures.per_document import for_documents
 from briefing.measures.stats import bootstrap_ratio_diff, bootstrap_shares, compare_counts
-from briefing.sections.framing.prose import example, findings, prose, quote
+from briefing.sections.framing import articles as per_article
+from briefing.sections.framing import quotes, summaries
+from briefing.sections.framing.articles import article_summaries, detector_for
+from briefing.sections.framing.prose import findings, prose
+from briefing.sections.framing.quotes import Quoter, published_hits
 from briefing.sections.framing.result import MIN_DOCUMENTS, FramingResult
 from briefing.store.fingerprint import code_digest, digest
 from briefing.store.results import section_result
@@ -44,39 +56,49 @@ def framing_section(prepared: Prepared) -> FramingResult:
               "actors": [a.model_dump(mode="json") for a in params.actors],
               "options": params.framing.model_dump(mode="json", exclude={"lexicon", "extra_lexicons"}),
               "quality": digest(LABELLED.read_bytes(), ARTICLES.read_bytes(), DEFAULT_LEXICON.read_bytes()),
-              "code": code_digest(__name__)}
+              "code": [code_digest(m.__name__) for m in (per_article, summaries, quotes)]
+              + [code_digest(__name__), code_digest("briefing.measures.per_document")]}
     return section_result("framing", FramingResult, prepared, inputs,
                           lambda: compute_framing(prepared, lexicon, model))
 
 
 def compute_framing(prepared: Prepared, lexicon: Lexicon, model: FrameModel | None = None) -> FramingResult:
-    """Detect frames in every sentence and measure how their shares changed between periods."""
+    """Combine the articles' framing summaries into the section's tables, prose and findings."""
     params = prepared.params
     opts = params.framing
     names = lexicon.names()
-    sents = prepared.sentences
-    hits = frame_hits(prepared, lexicon) if model is None else model_hits(prepared, model)
-    has = frame_matrix(hits, sents.index, lexicon.ids)
+    ids = lexicon.ids
     periods = prepared.period_names
     docs = prepared.documents
+    detector = detector_for(lexicon, model)
+    parts = article_summaries(prepared, detector, params.actors, opts.evidence_sentences)
     frames = pd.DataFrame([(f.id, f.name, f.definition, len(f.cues)) for f in lexicon.frames],
                           columns=["frame", "name", "definition", "cues"])
 
-    # per-document counts: sentences carrying each frame, and sentences
-    by_doc = has.groupby(sents["doc_id"]).sum().reindex(docs["id"], fill_value=0)
-    n_by_doc = sents.groupby("doc_id").size().reindex(docs["id"], fill_value=0)
-    doc_period = pd.Series(docs["period"].astype(str).to_numpy(), index=docs["id"])
+    # per-document counts: sentences carrying each frame (and the first of them), and sentences
+    per_doc = for_documents(prepared, parts["documents"])
+    n_by_doc = pd.Series(per_doc["sentences"].to_numpy(), index=pd.Index(per_doc["doc_id"], name="doc_id"))
+    per_frame = for_documents(prepared, parts["frames"])
+    per_frame["period"] = per_frame["period"].astype(str)
+    counts, first = np.zeros((len(per_doc), len(ids)), dtype="int64"), np.zeros((len(per_doc), len(ids)))
+    col = pd.Index(ids).get_indexer(per_frame["frame"])
+    known = col >= 0
+    at = per_doc["_doc"].searchsorted(per_frame["_doc"].to_numpy()[known])
+    counts[at, col[known]] = per_frame["sentences"].to_numpy()[known]
+    first[at, col[known]] = per_frame["first"].to_numpy()[known]
+    by_doc = pd.DataFrame(counts, index=n_by_doc.index, columns=ids)
+    doc_period = pd.Series(per_doc["period"].astype(str).to_numpy(), index=n_by_doc.index)
     # per-document frames and primary frame, by the article rule
     rule = ArticleRule(opts.article_min_share, opts.article_min_sentences)
-    substantial, articles = article_table(hits, n_by_doc, lexicon.ids, rule)
-    articles.insert(1, "period", doc_period.reindex(n_by_doc.index).to_numpy())
+    substantial, articles = counted_table(counts, first, n_by_doc, ids, rule)
+    articles.insert(1, "period", doc_period.to_numpy())
 
     rows = []
     for p in periods:
-        ids = doc_period.index[doc_period == p]
-        n_s, n_d = int(n_by_doc[ids].sum()), len(ids)
-        for f in lexicon.ids:
-            k_s, k_d = int(by_doc.loc[ids, f].sum()), int(substantial.loc[ids, f].sum())
+        in_p = (doc_period == p).to_numpy()
+        n_s, n_d = int(n_by_doc[in_p].sum()), int(in_p.sum())
+        for f in ids:
+            k_s, k_d = int(by_doc.loc[in_p, f].sum()), int(substantial.loc[in_p, f].sum())
             rows.append((p, f, names[f], n_s, k_s, k_s / n_s if n_s else np.nan, n_d, k_d,
                          k_d / n_d if n_d else np.nan))
     shares = pd.DataFrame(rows, columns=["period", "frame", "name", "sentences", "with_frame", "share",
@@ -90,24 +112,37 @@ def compute_framing(prepared: Prepared, lexicon: Lexicon, model: FrameModel | No
         ["period_a", "period_b"], sort=False).head(top).reset_index(drop=True)
     falling = comp[comp["change"] < 0].sort_values("change").groupby(
         ["period_a", "period_b"], sort=False).head(top).reset_index(drop=True)
-    with_period = hits.join(sents[["period", "outlet", "date", "text"]], on="row")
-    one = _one_period(prepared, shares, with_period, names)
-    actors = _actor_table(prepared, has, names)
-    evidence = _evidence(comp, with_period, periods, top, opts.evidence_sentences)
+    one = _one_period(prepared, shares, per_frame, _with_period(prepared, parts["cues"]), names)
+    actors = _actor_table(prepared, _with_period(prepared, parts["actors"]), ids, names)
+    evidence = _evidence(comp, _with_period(prepared, parts["evidence"]), periods, top,
+                         opts.evidence_sentences)
+    quoter = Quoter(prepared, detector, pd.concat([one, evidence], ignore_index=True))
+    one = _quoted(one, quoter, "example")
+    evidence = _quoted(evidence, quoter, "markdown")
     primary = _primary_shares(prepared, articles, names)
     art_quality = _kept(prepared, "article-quality", [rule.min_share, rule.min_sentences],
                         lambda: article_quality(rule))
-    result = FramingResult(frames=frames, hits=hits, shares=shares, comparisons=comp,
-                           rising=rising, falling=falling, one_period=one, actors=actors, evidence=evidence,
-                           quality=_kept(prepared, "lexicon-quality", [], lexicon_quality), prose="",
-                           lexicon_version=lexicon.version,
+    n_sents, tokens = int(per_doc["sentences"].sum()), int(per_doc["tokens"].sum())
+    seen = per_doc["seen"].sum() / tokens if tokens else float("nan")
+    result = FramingResult(frames=frames, hits=published_hits(prepared, detector, quoter), shares=shares,
+                           comparisons=comp, rising=rising, falling=falling, one_period=one, actors=actors,
+                           evidence=evidence, quality=_kept(prepared, "lexicon-quality", [], lexicon_quality),
+                           prose="", lexicon_version=lexicon.version,
                            small_sample=small, level=opts.level, period_names=periods,
                            primary=primary, articles=articles, article_quality=art_quality,
                            article_method=article_method(rule, art_quality),
-                           model_method=model_method(model, sents["text"].tolist()) if model else "")
+                           model_method=model_method(model, seen) if model else "")
     result.findings = findings(result)
-    result.prose = prose(result, n_docs, hits, len(sents), has)
+    result.prose = prose(result, n_docs, n_sents, int(per_doc["framed"].sum()), int(per_doc["hits"].sum()),
+                         detector.model)
     return result
+
+
+def _with_period(prepared: Prepared, table: pd.DataFrame) -> pd.DataFrame:
+    """An articles' summary given to every document, in document order, period as text."""
+    out = for_documents(prepared, table)
+    out["period"] = out["period"].astype(str)
+    return out
 
 
 def _primary_shares(prepared: Prepared, articles: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
@@ -132,16 +167,17 @@ def _primary_shares(prepared: Prepared, articles: pd.DataFrame, names: dict[str,
 
 def _comparisons(prepared: Prepared, shares: pd.DataFrame, by_doc: pd.DataFrame, n_by_doc: pd.Series,
                  doc_period: pd.Series, small: bool) -> pd.DataFrame:
+    """Per pair of periods and frame: shares, change, an interval resampling articles' counts, test."""
     opts = prepared.params.framing
     rng = np.random.default_rng(opts.seed)
     s = shares.set_index(["period", "frame"])
     out = []
     for a, b in prepared.comparisons():
-        ia, ib = doc_period.index[doc_period == a], doc_period.index[doc_period == b]
+        ia, ib = (doc_period == a).to_numpy(), (doc_period == b).to_numpy()
         low, high = bootstrap_ratio_diff(by_doc.loc[ia].to_numpy(), n_by_doc[ia].to_numpy(),
                                          by_doc.loc[ib].to_numpy(), n_by_doc[ib].to_numpy(),
                                          rounds=opts.bootstrap_rounds, level=opts.level, seed=rng)
-        claim_ok = min(len(ia), len(ib)) >= MIN_DOCUMENTS
+        claim_ok = min(int(ia.sum()), int(ib.sum())) >= MIN_DOCUMENTS
         for j, f in enumerate(by_doc.columns):
             ra, rb = s.loc[(a, f)], s.loc[(b, f)]
             t = compare_counts(int(ra.with_frame), int(ra.sentences), int(rb.with_frame), int(rb.sentences))
@@ -161,72 +197,90 @@ def _comparisons(prepared: Prepared, shares: pd.DataFrame, by_doc: pd.DataFrame,
     return comp
 
 
-def _one_period(prepared: Prepared, shares: pd.DataFrame, hits: pd.DataFrame, names: dict[str, str]
-                ) -> pd.DataFrame:
-    """Frames, and cue terms (per frame), found in one period of a comparison and not in the other."""
+_ONE_COLUMNS = ["period_a", "period_b", "only_in", "kind", "frame", "name", "cue", "sentences", "example"]
+_QUOTE = ["doc_key", "sentence", "outlet", "date", "match"]  # what a quotation is made from
+
+
+def _one_period(prepared: Prepared, shares: pd.DataFrame, per_frame: pd.DataFrame, cues: pd.DataFrame,
+                names: dict[str, str]) -> pd.DataFrame:
+    """Frames, and cue terms (per frame), found in one period of a comparison and not in the other,
+    each with its first sentence in that period (the first article's first, in text order).
+    `per_frame`, `cues`: the articles' frame and cue summaries, in document order."""
     counts = shares.set_index(["period", "frame"])["with_frame"]
+    cues = cues.sort_values(["_doc", "order"], kind="stable")
     rows = []
     for a, b in prepared.comparisons():
         for here, there in ((a, b), (b, a)):
             for f in names:
                 if counts[(here, f)] > 0 and counts[(there, f)] == 0:
-                    g = hits[(hits["period"] == here) & (hits["frame"] == f)]
-                    rows.append((a, b, here, "frame", f, names[f], "", int(counts[(here, f)]), example(g)))
-            h_here = hits[hits["period"] == here]
-            h_here = h_here[h_here["cue"] != ""]  # a model's frames have no cue
-            only = h_here[~h_here["cue"].isin(set(hits.loc[hits["period"] == there, "cue"]))]
-            ranked = (only.groupby(["frame", "cue"], sort=False)["row"].nunique().reset_index(name="n")
+                    g = per_frame[(per_frame["period"] == here) & (per_frame["frame"] == f)].iloc[0]
+                    rows.append((a, b, here, "frame", f, names[f], "", int(counts[(here, f)]),
+                                 g["doc_key"], int(g["first"]), g["outlet"], g["date"], None))
+            c_here = cues[cues["period"] == here]
+            only = c_here[~c_here["cue"].isin(set(cues.loc[cues["period"] == there, "cue"]))]
+            ranked = (only.groupby(["frame", "cue"], sort=False)["sentences"].sum().reset_index(name="n")
                       .sort_values("n", ascending=False, kind="stable").head(_CUES_KEPT))
             for f, cue, n in ranked.itertuples(index=False):
-                g = only[(only["cue"] == cue) & (only["frame"] == f)]
-                rows.append((a, b, here, "cue", f, names[f], cue.lstrip("="), int(n), example(g)))
-    return pd.DataFrame(rows, columns=["period_a", "period_b", "only_in", "kind", "frame", "name", "cue",
-                                       "sentences", "example"])
+                g = only[(only["cue"] == cue) & (only["frame"] == f)].iloc[0]
+                rows.append((a, b, here, "cue", f, names[f], cue.lstrip("="), int(n),
+                             g["doc_key"], int(g["sentence"]), g["outlet"], g["date"], cue))
+    return pd.DataFrame(rows, columns=[*_ONE_COLUMNS[:-1], *_QUOTE])
 
 
-def _actor_table(prepared: Prepared, has: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Per period, actor and frame: of the sentences naming the actor, how many carry the frame."""
+def _actor_table(prepared: Prepared, per_actor: pd.DataFrame, ids: list[str], names: dict[str, str]
+                 ) -> pd.DataFrame:
+    """Per period, actor and frame: of the sentences naming the actor, how many carry the frame
+    (`per_actor`: the articles' actor summaries; frame "" counts the sentences naming it)."""
     actors = prepared.params.actors
     cols = ["period", "actor", "frame", "name", "actor_sentences", "with_frame", "share"]
     if not actors:
         return pd.DataFrame(columns=cols)
-    mention = actor_mentions(prepared, actors)
-    period = prepared.sentences["period"].astype(str)
+    total = per_actor.groupby(["period", "actor", "frame"], sort=False)["sentences"].sum().to_dict()
     rows = []
     for p in prepared.period_names:
-        in_p = period == p
-        for a in mention.columns:
-            sel = in_p & mention[a]
-            n = int(sel.sum())
-            for f in has.columns:
-                k = int((has[f] & sel).sum())
+        for a in (x.name for x in actors):
+            n = int(total.get((p, a, ""), 0))
+            for f in ids:
+                k = int(total.get((p, a, f), 0))
                 rows.append((p, a, f, names[f], n, k, k / n if n else np.nan))
     return pd.DataFrame(rows, columns=cols)
 
 
-def _evidence(comp: pd.DataFrame, hits: pd.DataFrame, periods: list[str], top: int, per: int
+def _evidence(comp: pd.DataFrame, candidates: pd.DataFrame, periods: list[str], top: int, per: int
               ) -> pd.DataFrame:
-    """For the frames that changed most, up to `per` sentences per period, cue words in bold."""
+    """For the frames that changed most, up to `per` sentences per period: the strongest (most cue
+    hits of the frame, or a model's highest confidence; ties in text order), among the articles'
+    own strongest (`candidates`, in document order)."""
     order = comp.sort_values("abs_change", ascending=False, kind="stable").drop_duplicates("frame")
     chosen = order.loc[order["abs_change"] > 0, ["frame", "name"]].head(top)
+    cands = candidates.sort_values(["_doc", "sentence"], kind="stable")
     rows = []
     for f, name in chosen.itertuples(index=False):
-        g = hits[hits["frame"] == f]
+        g = cands[cands["frame"] == f]
         for p in periods:
-            gp = g[g["period"] == p]
-            # cue hits per sentence, or a model's confidence
-            strength = gp.groupby("row")["prob"].max() if "prob" in gp else gp.groupby("row").size()
-            ranked = strength.sort_values(ascending=False, kind="stable").head(per)
-            for r in ranked.index:
-                h = gp[gp["row"] == r]
-                first = h.iloc[0]
-                spans = list(h[["start", "end"]].itertuples(index=False, name=None))
-                cues = ", ".join(dict.fromkeys(c.lstrip("=") for c in h["cue"]))
-                rows.append((f, name, p, first["doc_id"], int(first["sentence"]), first["outlet"],
-                             first["date"], cues, quote(first, spans)))
+            ranked = g[g["period"] == p].sort_values("strength", ascending=False, kind="stable").head(per)
+            for r in ranked.itertuples(index=False):
+                rows.append((f, name, p, r.doc_id, int(r.sentence), r.outlet, r.date, r.doc_key, None))
     return pd.DataFrame(rows, columns=["frame", "name", "period", "doc_id", "sentence", "outlet", "date",
-                                       "cues", "markdown"])
+                                       "doc_key", "match"])
 
+
+def _quoted(table: pd.DataFrame, quoter: Quoter, column: str) -> pd.DataFrame:
+    """`table` with its quotations (cue words in bold) in `column`, the cues that fired in `cues`
+    (evidence), and the columns it was quoted from dropped."""
+    made = [quoter.quote(r.doc_key, r.sentence, r.frame, r.outlet, r.date,
+                         r.match if isinstance(r.match, str) else None)
+            for r in table.itertuples(index=False)]
+    out = table.copy()
+
+    def values(i: int) -> list[str] | pd.Series:  # no rows: an object column, as a table of no rows has
+        return [m[i] for m in made] if made else pd.Series([], index=out.index, dtype=object)
+
+    out[column] = values(1)
+    if column == "markdown":
+        out["cues"] = values(0)
+        return out[["frame", "name", "period", "doc_id", "sentence", "outlet", "date", "cues", "markdown"]]
+    return out[_ONE_COLUMNS]
 
 
 def _kept(prepared: Prepared, name: str, settings: list, compute) -> pd.DataFrame:

@@ -109,13 +109,14 @@ def _primary_sentence(res: FramingResult) -> str:
             "among those it uses substantially): " + "; ".join(parts) + ".")
 
 
-def prose(res: FramingResult, n_docs: pd.Series, hits: pd.DataFrame, n_sents: int, has: pd.DataFrame) -> str:
+def prose(res: FramingResult, n_docs: pd.Series, n_sents: int, framed: int, n_hits: int, model: bool) -> str:
+    """The section's text: `n_sents` sentences, `framed` of them with a frame, `n_hits` cue hits
+    (or frame decisions of a trained classifier, `model`)."""
     names = res.names()
-    framed = int(has.any(axis=1).sum())
     parts = [f"Of {present.fmt_number(n_sents)} sentences, {present.fmt_number(framed)} "
              f"({pct(framed / n_sents if n_sents else np.nan)}) carry at least one of the "
-             f"{len(names)} frames ({present.fmt_number(len(hits))} "
-             f"{'frame decisions of the trained classifier' if 'prob' in hits else 'cue hits'})."]
+             f"{len(names)} frames ({present.fmt_number(n_hits)} "
+             f"{'frame decisions of the trained classifier' if model else 'cue hits'})."]
     for (a, b), comp in res.comparisons.groupby(["period_a", "period_b"], sort=False):
         big = comp[comp["change"] != 0].sort_values("abs_change", ascending=False, kind="stable").head(3)
         if big.empty:

@@ -17,7 +17,9 @@ class FramingResult:
     """Everything the framing section shows. Shares are fractions (0..1); changes in points."""
 
     frames: pd.DataFrame  # frame (id), name, definition, cues (count), in lexicon order
-    hits: pd.DataFrame  # row, doc_id, sentence, frame, cue, start, end, matched
+    # row, doc_id, sentence, frame, cue, start, end, matched (a model's: and prob): every hit up to
+    # quotes.HITS_CAP sentences, above only those of the sentences quoted; read by no statistic
+    hits: pd.DataFrame
     # period, frame, name, sentences, with_frame, share, documents, docs_with, doc_share; docs_with counts
     # the articles that use the frame substantially (briefing/measures/article_frames.py)
     shares: pd.DataFrame

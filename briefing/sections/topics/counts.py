@@ -6,9 +6,9 @@ the paragraphs x terms matrix (rows in the order of `terms.paragraphs`: document
 paragraphs), per-period name counts. They equal counting the whole corpus at once (a test
 checks it), so a rerun after adding articles counts only the new ones.
 
-Sentences are read from the prepared corpus in two places only, `_sentence_rows` (the articles
-missing from the cache, a chunk at a time) and `document_sentences` (the few articles whose
-sentences a section quotes).
+Sentences are read in two places only, both through `per_document.sentences_of` (never the
+whole sentence table): `_sentence_rows` (the articles missing from the cache, a chunk at a time)
+and `document_sentences` (the few articles whose sentences a section quotes).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from scipy import sparse
 
 from briefing.compute.engine import map_documents
 from briefing.corpus.prepare import Prepared, counted
+from briefing.measures.per_document import sentences_of
 from briefing.measures.term_counts import NAMES, compact, count_table
 from briefing.store.fingerprint import code_digest
 
@@ -48,19 +49,26 @@ def stage_settings(prepared: Prepared, stop: frozenset[str], max_ngram: int) -> 
 
 
 def _sentence_rows(prepared: Prepared, keys: list[str]) -> pd.DataFrame:
-    """doc_key, paragraph, sentence, text of the first article with each of `keys`, in order."""
-    docs = prepared.documents.drop_duplicates("doc_key")
-    ids = docs.loc[docs["doc_key"].isin(set(keys)), ["id", "doc_key"]]
-    sents = prepared.sentences
-    rows = sents.loc[sents["doc_id"].isin(set(ids["id"])), ["doc_id", "paragraph", "sentence", "text"]]
-    rows.insert(0, "doc_key", rows["doc_id"].map(ids.set_index("id")["doc_key"]).to_numpy())
-    return rows.drop(columns="doc_id").reset_index(drop=True)
+    """doc_key, paragraph, sentence, text of the first article with each of `keys`, in order
+    (read by `per_document.sentences_of`: from the cache when the corpus keeps them there)."""
+    rows = sentences_of(prepared, keys)[["doc_key", "paragraph", "sentence", "text"]]
+    return rows.reset_index(drop=True)
 
 
 def document_sentences(prepared: Prepared, doc_ids) -> pd.DataFrame:  # noqa: ANN001 - any iterable
-    """Every sentence row of the articles `doc_ids` (the prepared corpus's columns), in order."""
-    sents = prepared.sentences
-    return sents[sents["doc_id"].isin(set(doc_ids))]
+    """Every sentence row of the articles `doc_ids` (the prepared corpus's columns; index: the
+    sentence's place among all sentences, documents in order), in order."""
+    docs = prepared.documents
+    at = np.flatnonzero(docs["id"].isin(set(doc_ids)).to_numpy())
+    chosen = docs.iloc[at]
+    sents = sentences_of(prepared, list(dict.fromkeys(chosen["doc_key"])))
+    meta = chosen[["id", "doc_key", "period", "outlet", "date"]].rename(columns={"id": "doc_id"})
+    meta = meta.reset_index(drop=True).assign(_doc=at)
+    out = meta.merge(sents.reset_index(drop=True), on="doc_key", how="inner", sort=False)
+    out = out.sort_values(["_doc", "sentence"], kind="stable")
+    offsets = np.r_[0, np.cumsum(docs["sentences"].to_numpy())[:-1]]
+    out.index = pd.Index(offsets[out["_doc"].to_numpy()] + out["sentence"].to_numpy())
+    return out[["doc_id", "paragraph", "sentence", "text", "words", "period", "outlet", "date"]]
 
 
 def _compute(prepared: Prepared, keys: list[str], stop: frozenset[str], max_ngram: int) -> pd.DataFrame:
