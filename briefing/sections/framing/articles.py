@@ -16,6 +16,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+import briefing.sections.framing.summaries as summaries
 from briefing.corpus.prepare import Prepared
 from briefing.measures.actors import mention_table
 from briefing.measures.frame_model import FrameModel, words_of
@@ -25,7 +26,6 @@ from briefing.measures.model_frames import model_table
 from briefing.measures.per_document import measure_rows, sentences_of, summary_stage, unique_keys
 from briefing.measures.per_sentence import actors_settings, frames_settings
 from briefing.params import Actor
-from briefing.sections.framing import summaries
 from briefing.sections.framing.summaries import ACTOR, ROW_COLUMNS
 from briefing.store.fingerprint import code_digest
 

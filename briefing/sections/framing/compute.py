@@ -24,6 +24,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+import briefing.sections.framing.articles as per_article
+import briefing.sections.framing.quotes as quotes
+import briefing.sections.framing.summaries as summaries
 from briefing.corpus.prepare import Prepared
 from briefing.measures.article_eval import ARTICLES, evaluate_articles, load_articles, quality_table
 from briefing.measures.article_frames import NONE, ArticleRule, counted_table
@@ -33,8 +36,6 @@ from briefing.measures.lexicon import DEFAULT_LEXICON, Lexicon, lexicon_for, loa
 from briefing.measures.model_frames import model_method
 from briefing.measures.per_document import for_documents
 from briefing.measures.stats import bootstrap_ratio_diff, bootstrap_shares, compare_counts
-from briefing.sections.framing import articles as per_article
-from briefing.sections.framing import quotes, summaries
 from briefing.sections.framing.articles import article_summaries, detector_for
 from briefing.sections.framing.prose import findings, prose
 from briefing.sections.framing.quotes import Quoter, published_hits
