@@ -68,12 +68,7 @@ def _feed(body: bytes, url: str) -> Listing:
         title = " ".join(str(entry.get("title") or "").split()) or None
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         day = time.strftime("%Y-%m-%d", stamp) if stamp else None
-        item = Link(where, link, day, title)
-        if link is None:
-            item.problem = "malformed feed entry: no link"
-        elif not is_http_url(link):
-            item.problem = f"malformed feed entry: link is not an http(s) URL: {link[:80]!r}"
-        listing.links.append(item)
+        listing.links.append(_checked(Link(where, link, day, title), "feed entry", "link"))
     return listing
 
 
@@ -102,9 +97,14 @@ def _sitemap(body: bytes, url: str) -> Listing:
         when = text(el, "n:news/n:publication_date") or text(el, "s:lastmod")
         title = text(el, "n:news/n:title")
         item = Link(f"{url} entry {n}", loc, when[:10] if when else None, title)
-        if loc is None:
-            item.problem = "malformed sitemap entry: no <loc>"
-        elif not is_http_url(loc):
-            item.problem = f"malformed sitemap entry: <loc> is not an http(s) URL: {loc[:80]!r}"
-        listing.links.append(item)
+        listing.links.append(_checked(item, "sitemap entry", "<loc>"))
     return listing
+
+
+def _checked(item: Link, kind: str, field: str) -> Link:
+    """`item` with its problem set when its address is missing or not an http(s) URL."""
+    if item.url is None:
+        item.problem = f"malformed {kind}: no {field}"
+    elif not is_http_url(item.url):
+        item.problem = f"malformed {kind}: {field} is not an http(s) URL: {item.url[:80]!r}"
+    return item

@@ -227,24 +227,25 @@ def ingest_if_stale(params_path: str | Path, quiet: bool = False) -> Report | No
     if params.corpus_path.exists():
         if recorded_digest(params.corpus_path) == source_digest(source, options_from_params(params)):
             return None
-    report = ingest_params(params_path, quiet=quiet)
-    if not quiet:
-        print(report.summary(), file=sys.stderr)
-    if report.exit_code() != 0:
-        raise CorpusError(f"{params_path}: ingest.source {spec.source!r}: no article came in "
-                          f"(see {report.into / 'ingest-report.tsv'})", code=1)
-    return report
+    return _ingest_or_fail(params_path, quiet, f"ingest.source {spec.source!r}: no article came in", "")
 
 
 def _ingest_feeds_before_run(params_path: str | Path, quiet: bool) -> Report:
     """Feeds before a run: the new articles in; the run fails (and publishes nothing) when no
     feed could be read at all."""
+    return _ingest_or_fail(params_path, quiet, "ingest.source: no feed or sitemap could be read",
+                           "; nothing is published")
+
+
+def _ingest_or_fail(params_path: str | Path, quiet: bool, problem: str, after: str) -> Report:
+    """Ingest before a run and print its summary; a failed ingest is one CorpusError line
+    (`problem`, where the report is, `after`) with exit code 1."""
     report = ingest_params(params_path, quiet=quiet)
     if not quiet:
         print(report.summary(), file=sys.stderr)
     if report.exit_code() != 0:
-        raise CorpusError(f"{params_path}: ingest.source: no feed or sitemap could be read "
-                          f"(see {report.into / 'ingest-report.tsv'}); nothing is published", code=1)
+        where = report.into / "ingest-report.tsv"
+        raise CorpusError(f"{params_path}: {problem} (see {where}){after}", code=1)
     return report
 
 
