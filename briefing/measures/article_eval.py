@@ -47,7 +47,7 @@ from briefing.errors import ParamsError
 from briefing.files import CHECKOUT
 from briefing.measures.actors import fold
 from briefing.measures.article_frames import ANY_CUE, DEFAULT_RULE, NONE, ArticleRule, article_table
-from briefing.measures.frame_eval import load_labelled
+from briefing.measures.frame_eval import load_labelled, prf
 from briefing.measures.frames import TOKEN, FrameDetector
 from briefing.measures.lexicon import Lexicon
 
@@ -169,12 +169,6 @@ def _gold(lexicon: Lexicon, data: pd.DataFrame) -> tuple[np.ndarray, list[str], 
     return gold, primary, sorted(unscored)
 
 
-def _prf(tp: int, predicted: int, support: int) -> tuple[float, float, float]:
-    p = tp / predicted if predicted else 0.0
-    r = tp / support if support else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
 def score(lexicon: Lexicon, gold: np.ndarray, pred: np.ndarray, gold_primary: Sequence[str],
           pred_primary: Sequence[str], frames: Sequence[str] | None = None) -> MethodScores:
     """Per-frame, micro and macro scores of predicted frames (over the frames some article is
@@ -185,11 +179,11 @@ def score(lexicon: Lexicon, gold: np.ndarray, pred: np.ndarray, gold_primary: Se
         support, predicted = int(gold[:, j].sum()), int(pred[:, j].sum())
         if support and (frames is None or f in frames):
             tp = int((gold[:, j] & pred[:, j]).sum())
-            rows.append((f, names[f], support, predicted, tp, *_prf(tp, predicted, support)))
+            rows.append((f, names[f], support, predicted, tp, *prf(tp, predicted, support)))
     table = pd.DataFrame(rows, columns=["frame", "name", "support", "predicted", "tp", "precision",
                                         "recall", "f1"])
     tp, pr, sp = (int(table[c].sum()) for c in ("tp", "predicted", "support"))
-    micro = dict(zip(("precision", "recall", "f1"), _prf(tp, pr, sp), strict=True))
+    micro = dict(zip(("precision", "recall", "f1"), prf(tp, pr, sp), strict=True))
     labelled = table[table["support"] > 0]
     macro = {c: float(labelled[c].mean()) if len(labelled) else 0.0 for c in ("precision", "recall", "f1")}
     has_other = OTHER in lexicon.ids

@@ -122,17 +122,18 @@ def evaluate(lexicon: Lexicon, labelled: pd.DataFrame, frames: list[str] | None 
         tp = sum(f in g and f in p for g, p in zip(gold, pred, strict=True))
         support = sum(f in g for g in gold)
         predicted = sum(f in p for p in pred)
-        rows.append((f, lexicon.names()[f], support, predicted, tp, *_prf(tp, predicted, support)))
+        rows.append((f, lexicon.names()[f], support, predicted, tp, *prf(tp, predicted, support)))
     table = pd.DataFrame(rows, columns=["frame", "name", "support", "predicted", "tp", "precision", "recall",
                                         "f1"])
     tp, pr, sp = (int(table[c].sum()) for c in ("tp", "predicted", "support"))
-    micro = dict(zip(("precision", "recall", "f1"), _prf(tp, pr, sp), strict=True))
+    micro = dict(zip(("precision", "recall", "f1"), prf(tp, pr, sp), strict=True))
     macro = {c: float(table[c].mean()) if len(table) else 0.0 for c in ("precision", "recall", "f1")}
     unlabelled = [lexicon.names()[f] for f in lexicon.ids if f not in used and (keep is None or f in keep)]
     return Scores(table, micro, macro, len(labelled), sorted(unscored), unlabelled)
 
 
-def _prf(tp: int, predicted: int, support: int) -> tuple[float, float, float]:
+def prf(tp: int, predicted: int, support: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 from true positives, predictions and labelled items (0 when undefined)."""
     p = tp / predicted if predicted else 0.0
     r = tp / support if support else 0.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from briefing.errors import ParamsError
+from briefing.measures.frame_eval import prf
 from briefing.measures.frame_model import FrameModel, coverage, cue_features, make_vectorizer, words_of
 from briefing.measures.lexicon import Lexicon
 
@@ -181,17 +182,11 @@ def cross_validate(texts: list[str], y: np.ndarray, names: list[str], settings: 
     return out
 
 
-def _prf(tp: int, predicted: int, support: int) -> tuple[float, float, float]:
-    p = tp / predicted if predicted else 0.0
-    r = tp / support if support else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
 def micro(gold: np.ndarray, pred: np.ndarray) -> tuple[float, float, float]:
     """Micro precision, recall and F1 over the columns of gold some item is labelled with."""
     used = gold.any(axis=0)
     g, p = gold[:, used], pred[:, used]
-    return _prf(int((g & p).sum()), int(p.sum()), int(g.sum()))
+    return prf(int((g & p).sum()), int(p.sum()), int(g.sum()))
 
 
 def score_table(names: list[str], gold: np.ndarray, pred: np.ndarray, columns: Sequence[int]
@@ -203,10 +198,10 @@ def score_table(names: list[str], gold: np.ndarray, pred: np.ndarray, columns: S
         support, predicted = int(gold[:, j].sum()), int(pred[:, j].sum())
         if support:
             tp = int((gold[:, j] & pred[:, j]).sum())
-            rows.append((names[j], support, predicted, tp, *_prf(tp, predicted, support)))
+            rows.append((names[j], support, predicted, tp, *prf(tp, predicted, support)))
     t = pd.DataFrame(rows, columns=["frame", "support", "predicted", "tp", "precision", "recall", "f1"])
     mi = dict(zip(("precision", "recall", "f1"),
-                  _prf(*(int(t[c].sum()) for c in ("tp", "predicted", "support"))), strict=True))
+                  prf(*(int(t[c].sum()) for c in ("tp", "predicted", "support"))), strict=True))
     ma = {c: float(t[c].mean()) if len(t) else 0.0 for c in ("precision", "recall", "f1")}
     return t, mi, ma
 
