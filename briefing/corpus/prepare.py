@@ -28,6 +28,9 @@ from briefing.params import Params
 from briefing.store.cache import DocumentCache, default_root
 from briefing.store.fingerprint import code_digest, digest
 
+#: Documents cleaned and split per batch when the cache keeps them: bounds the rows held at once.
+PREPARE_CHUNK = 10_000
+
 
 @dataclass
 class Prepared:
@@ -87,8 +90,15 @@ class Prepared:
         """The sentences stage's rows (doc_key, paragraph, sentence, text, words) of `keys` from
         the cache; documents it lacks (a cache pruned meanwhile) are prepared again."""
         def again(missing: list[str]) -> pd.DataFrame:
-            fresh = prepare(self.params, cache=self.cache or False, engine=self.engine)
-            return fresh.sentences_of(missing).reset_index(drop=True)
+            if self.cache is None:
+                fresh = prepare(self.params, cache=False, engine=self.engine)
+                return fresh.sentences_of(missing).reset_index(drop=True)
+            docs = load_corpus(self.params.corpus_path)
+            docs["doc_key"] = [document_key(t, ti) for t, ti in zip(docs["text"], docs["title"], strict=True)]
+            firsts = docs[docs["doc_key"].isin(set(missing))].drop_duplicates("doc_key").set_index("doc_key")
+            engine = self.engine or engine_for("local", self.params.jobs)
+            known = [k for k in missing if k in firsts.index]  # a document edited meanwhile: none
+            return clean_and_split(self.cache, firsts, known, rules_for(self.params), engine)[1]
 
         if not len(keys):
             return pd.DataFrame({"doc_key": pd.Series(dtype=object), **{
@@ -175,17 +185,6 @@ def stage_settings(rules: Rules) -> tuple[dict, dict]:
     return clean, sentences
 
 
-def _stage(cache: DocumentCache | None, name: str, settings: dict, keys: list[str],
-           compute, computed: dict[str, int]) -> pd.DataFrame:
-    if cache is None:
-        computed[name] = len(set(keys))
-        return compute(list(dict.fromkeys(keys)))
-    stage = cache.stage(name, settings)
-    table = stage.table(keys, compute)
-    computed[name] = stage.computed
-    return table
-
-
 def counted(progress: Any, what: str, batch: pd.DataFrame, run) -> pd.DataFrame:
     """`run(done)` for a batch of documents' rows, counting its documents with `progress`."""
     n = int(batch["doc_key"].nunique()) if len(batch) else 0
@@ -227,35 +226,18 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
     chash = whole if whole is not None and len(docs) == before else corpus_hash(docs)
     rules = rules_for(params)
     clean_settings, sentence_settings = stage_settings(rules)
-    keys = docs["doc_key"].tolist()
     computed: dict[str, int] = {}
-    firsts = docs.drop_duplicates("doc_key").set_index("doc_key")
-
-    def clean_missing(missing: list[str]) -> pd.DataFrame:
-        batch = firsts.loc[missing, ["text", "title"]].reset_index() if missing else \
-            pd.DataFrame(columns=["doc_key", "text", "title"])
-        return counted(progress, "cleaning", batch, lambda done: map_documents(
-            partial(clean_table, rules=rules), batch, engine=engine, min_rows=2000, done=done))
-
-    cleaned = _stage(store, "clean", clean_settings, keys, clean_missing, computed)
-    paragraphs = cleaned[cleaned["kind"] == "paragraph"]
-
-    def split_missing(missing: list[str]) -> pd.DataFrame:
-        batch = paragraphs[paragraphs["doc_key"].isin(set(missing))]
-        rows = batch[["doc_key", "n", "text"]]
-        return counted(progress, "splitting sentences", rows, lambda done: map_documents(
-            sentence_table, rows, engine=engine, done=done))
-
-    split = _stage(store, "sentences", sentence_settings, keys, split_missing, computed)
     names = [p.name for p in params.periods]
-    sentences = sentence_rows(docs, split, names)
-    removed = cleaned[cleaned["kind"] == "removed"].drop(columns="kind").rename(
-        columns={"n": "line", "cut": "kind"})
+    if store is None:
+        removed, sentences = _in_memory(docs, rules, engine, progress, computed)
+        per_doc = sentences.groupby("doc_id", observed=True).agg(sentences=("text", "size"),
+                                                                  words=("words", "sum"))
+        sentences = sentence_rows(docs, sentences, names, keyed=False)
+    else:
+        removed, per_doc = _kept(store, docs, rules, engine, progress, computed)
+        sentences = None
     removed = _per_document(docs, removed, ["line", "text", "rule", "kind", "count"], "line")
-
-    per_doc = sentences.groupby("doc_id", observed=True).agg(sentences=("text", "size"),
-                                                              words=("words", "sum"))
-    docs = docs.join(per_doc, on="id")
+    docs = docs.join(per_doc, on="id" if sentences is not None else "doc_key")
     docs[["sentences", "words"]] = docs[["sentences", "words"]].fillna(0).astype(int)
     docs["period"] = pd.Categorical(docs["period"], categories=names, ordered=True)
     empty = docs[docs["sentences"] == 0].drop(columns=["text"]).reset_index(drop=True)
@@ -276,10 +258,106 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
                     sentence_settings=sentence_settings)
 
 
-def sentence_rows(docs: pd.DataFrame, split: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
-    """The sentence table (doc_id, paragraph, sentence, text, words, period, outlet, date) of the
-    documents `docs` from the sentences stage's rows `split` (keyed by doc_key)."""
+def _in_memory(docs: pd.DataFrame, rules: Rules, engine: Engine, progress: Any,
+               computed: dict[str, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(cleaning log rows, sentence rows with doc_id) of every document, computed here and kept
+    nowhere (`cache=False`): small corpora and tests."""
+    firsts = docs.drop_duplicates("doc_key")
+    batch = firsts[["doc_key", "text", "title"]].reset_index(drop=True)
+    computed["clean"] = computed["sentences"] = len(batch)
+    cleaned = counted(progress, "cleaning", batch, lambda done: map_documents(
+        partial(clean_table, rules=rules), batch, engine=engine, min_rows=2000, done=done))
+    rows = cleaned[cleaned["kind"] == "paragraph"][["doc_key", "n", "text"]]
+    split = counted(progress, "splitting sentences", rows, lambda done: map_documents(
+        sentence_table, rows, engine=engine, done=done))
+    removed = _removed_rows(cleaned)
     sentences = _per_document(docs, split, ["paragraph", "sentence", "text", "words"], "sentence")
+    return removed, sentences
+
+
+def _removed_rows(cleaned: pd.DataFrame) -> pd.DataFrame:
+    """The cleaning log's rows (doc_key, line, text, rule, kind, count) of clean-stage rows."""
+    return cleaned[cleaned["kind"] == "removed"].drop(columns="kind").rename(
+        columns={"n": "line", "cut": "kind"}).reset_index(drop=True)
+
+
+def clean_and_split(store: DocumentCache, firsts: pd.DataFrame, keys: list[str], rules: Rules,
+                    engine: Engine, progress: Any = None,
+                    computed: dict[str, int] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(clean-stage rows, sentences-stage rows) of the documents `keys` (`firsts`: their text and
+    title, indexed by doc_key), read from the cache where kept, else computed and kept."""
+    clean_settings, sentence_settings = stage_settings(rules)
+    clean = store.stage("clean", clean_settings)
+    split = store.stage("sentences", sentence_settings)
+    computed = {} if computed is None else computed
+
+    def clean_missing(missing: list[str]) -> pd.DataFrame:
+        batch = firsts.loc[missing, ["text", "title"]].reset_index() if missing else \
+            pd.DataFrame(columns=["doc_key", "text", "title"])
+        return counted(progress, "cleaning", batch, lambda done: map_documents(
+            partial(clean_table, rules=rules), batch, engine=engine, min_rows=2000, done=done))
+
+    cleaned = clean.table(keys, clean_missing)
+    computed["clean"] = computed.get("clean", 0) + clean.computed
+    paragraphs = cleaned[cleaned["kind"] == "paragraph"][["doc_key", "n", "text"]]
+
+    def split_missing(missing: list[str]) -> pd.DataFrame:
+        rows = paragraphs[paragraphs["doc_key"].isin(set(missing))]
+        return counted(progress, "splitting sentences", rows, lambda done: map_documents(
+            sentence_table, rows, engine=engine, done=done))
+
+    sentences = split.table(keys, split_missing)
+    computed["sentences"] = computed.get("sentences", 0) + split.computed
+    return cleaned, sentences
+
+
+def _kept(store: DocumentCache, docs: pd.DataFrame, rules: Rules, engine: Engine, progress: Any,
+          computed: dict[str, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(cleaning log rows, sentences and words per doc_key) of every document, with the clean and
+    sentences stages kept in the cache. Documents the cache lacks are cleaned and split
+    `PREPARE_CHUNK` at a time and their rows written, never held for the whole corpus; what the
+    run needs of every document (its cleaning log, its sentence and word counts) is kept in two
+    small stages beside them, so a rerun reads neither the text nor the sentences."""
+    version = {"stages": [digest(s) for s in stage_settings(rules)], "version": 1}
+    log = store.stage("cleaning-log", version)
+    counts = store.stage("sentence-counts", version)
+    firsts = docs.drop_duplicates("doc_key").set_index("doc_key")
+    computed["clean"] = computed["sentences"] = 0
+
+    def fill(keys: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Clean and split `keys` a chunk at a time; keep and return their log and counts."""
+        logs, tallies = [], []
+        for start in range(0, len(keys), PREPARE_CHUNK):
+            chunk = keys[start:start + PREPARE_CHUNK]
+            cleaned, sentences = clean_and_split(store, firsts, chunk, rules, engine, progress, computed)
+            tally = sentences.groupby("doc_key", sort=False, observed=True).agg(
+                sentences=("sentence", "size"), words=("words", "sum"))
+            tally = tally.reindex(chunk, fill_value=0).rename_axis("doc_key").reset_index()
+            removed = _removed_rows(cleaned)
+            del cleaned, sentences
+            log.put(chunk, removed)
+            counts.put(chunk, tally)
+            logs.append(removed)
+            tallies.append(tally)
+        return pd.concat(logs, ignore_index=True), pd.concat(tallies, ignore_index=True)
+
+    unique = list(dict.fromkeys(docs["doc_key"]))
+    need = set(log.missing(unique)) | set(counts.missing(unique))
+    if need:
+        fill([k for k in unique if k in need])
+    removed = log.table(unique, lambda missing: fill(missing)[0])
+    tally = counts.table(unique, lambda missing: fill(missing)[1])
+    per_doc = tally.drop_duplicates("doc_key").set_index("doc_key")[["sentences", "words"]]
+    return removed, per_doc
+
+
+def sentence_rows(docs: pd.DataFrame, split: pd.DataFrame, periods: list[str],
+                  keyed: bool = True) -> pd.DataFrame:
+    """The sentence table (doc_id, paragraph, sentence, text, words, period, outlet, date) of the
+    documents `docs` from the sentences stage's rows `split` (keyed by doc_key; or already by
+    doc_id when not `keyed`)."""
+    sentences = _per_document(docs, split, ["paragraph", "sentence", "text", "words"], "sentence") \
+        if keyed else split
     meta = docs.set_index("id")[["period", "outlet", "date"]]
     sentences = sentences.join(meta, on="doc_id")
     sentences["period"] = pd.Categorical(sentences["period"], categories=periods, ordered=True)

@@ -192,7 +192,10 @@ class StageCache:
             raise
 
     def compact(self) -> None:
-        """Merge every segment into one (skipped while another process is merging)."""
+        """Merge the smaller segments into one (skipped while another process is merging): the
+        largest `MAX_SEGMENTS // 2` are left as they are, so a rerun that added a few documents
+        does not rewrite the archive's rows. Rows are copied a batch at a time (never the whole
+        stage in memory); segments whose columns cannot be unified are merged in memory."""
         lock = self.folder / ".compact.lock"
         with open(lock, "a+") as fh:
             try:
@@ -200,20 +203,84 @@ class StageCache:
             except BlockingIOError:
                 return
             segments = self._segments()
-            keys: set[str] = set()
-            parts = []
-            for path in segments:
-                covered, table = self._read(path, None)
-                new = covered - keys  # two runs may have computed the same document: keep one
-                if table is not None:
-                    parts.append(table[table["doc_key"].isin(new)])
-                keys |= covered
-            if len(segments) < 2 or not parts:
+            sizes = {p: (p.stat().st_size if p.exists() else 0) for p in segments}
+            merge = sorted(segments, key=lambda p: (sizes[p], p.name))[:-(MAX_SEGMENTS // 2) or None]
+            if len(merge) < 2:
                 return
-            merged = pd.concat(parts, ignore_index=True)
-            self._write(sorted(keys), merged)
-            for path in segments:
+            try:
+                done = self._merge_streaming(merge)
+            except (ValueError, TypeError, NotImplementedError) as exc:  # pyarrow: columns not unifiable
+                self.warn(f"merging {self.folder.name} in memory ({type(exc).__name__})")
+                done = False
+            if not done:
+                self._merge_in_memory(merge)
+            for path in merge:
                 path.unlink(missing_ok=True)
+
+    def _covered(self, paths: Sequence[Path]) -> list[tuple[Path, set[str]]]:
+        """Each readable segment with the keys it adds to those before it (a document two runs
+        computed is kept once)."""
+        seen: set[str] = set()
+        out = []
+        for path in paths:
+            keys = _VERIFIED.get(_identity(path))
+            keys = keys if keys is not None else self._verify(path)
+            if keys is None:
+                continue
+            out.append((path, keys - seen))
+            seen |= keys
+        return out
+
+    def _merge_in_memory(self, paths: Sequence[Path]) -> None:
+        parts, keys = [], set()
+        for path, new in self._covered(paths):
+            _, table = self._read(path, None)
+            if table is not None:
+                parts.append(table[table["doc_key"].isin(new)])
+            keys |= new
+        if parts:
+            self._write(sorted(keys), pd.concat(parts, ignore_index=True))
+
+    def _merge_streaming(self, paths: Sequence[Path]) -> bool:
+        """Copy the rows of `paths` into one new segment a batch at a time; False when a segment
+        vanished meanwhile (nothing written)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        covered = self._covered(paths)
+        try:
+            files = [(pq.ParquetFile(path), new) for path, new in covered]
+        except FileNotFoundError:
+            return False
+        schema = pa.unify_schemas([f.schema_arrow.remove_metadata() for f, _ in files],
+                                  promote_options="permissive")
+        keys = sorted(set().union(*(new for _, new in files)))
+        meta = {"format": FORMAT, "stage": self.stage, "settings": self.settings_key, "keys": keys}
+        first = dict(files[0][0].schema_arrow.metadata or {})
+        first.pop(_META, None)
+        schema = schema.with_metadata({**first, _META: json.dumps(meta).encode()})
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".seg-", suffix=".tmp")
+        os.close(fd)
+        try:
+            with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+                for pf, new in files:
+                    values = pa.array(sorted(new), type=pa.large_string())
+                    for batch in pf.iter_batches(batch_size=65_536):
+                        table = pa.Table.from_batches([batch])
+                        col = table.column("doc_key")
+                        if pa.types.is_dictionary(col.type):
+                            col = col.dictionary_decode()
+                        table = table.filter(pc.is_in(col.cast(pa.large_string()), value_set=values))
+                        writer.write_table(table.select(schema.names).cast(schema))
+            h = hashlib.sha256()
+            with open(tmp, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 22), b""):
+                    h.update(block)
+            os.replace(tmp, self.folder / f"seg-{h.hexdigest()[:32]}.parquet")
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        return True
 
     # -- both ---------------------------------------------------------------------------------
     def table(self, keys: Sequence[str], compute: Callable[[list[str]], pd.DataFrame]) -> pd.DataFrame:

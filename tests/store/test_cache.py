@@ -94,6 +94,29 @@ def test_segments_are_merged_keeping_each_document_once(tmp_path, monkeypatch):
     assert count.asked == [] and len(rows) == 10 and rows.groupby("doc_key").size().eq(2).all()
 
 
+def test_merging_leaves_the_largest_segments_and_streams_the_rest(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_mod, "MAX_SEGMENTS", 4)
+    warned: list[str] = []
+    stage = DocumentCache(tmp_path, warn=warned.append).stage("demo", {"x": 1})
+    big = pd.DataFrame({"doc_key": ["big"] * 5000, "n": range(5000), "text": ["x" * 50] * 5000,
+                        "note": ["kept"] * 5000})
+    stage.put(["big"], big)
+    (large,) = stage.folder.glob("seg-*.parquet")
+    # a column all None in some segments (Arrow type null) and text in others: unified, not refused
+    for k in "abcd":
+        stage.put([k], rows_for([k]).assign(note=None if k in "ab" else f"note-{k}"))
+    assert large.exists() and not warned  # the archive's segment was not rewritten; merged streaming
+    segments = list(stage.folder.glob("seg-*.parquet"))
+    assert len(segments) <= 4
+    merged = [p for p in segments if p != large]
+    assert all(hashlib.sha256(p.read_bytes()).hexdigest()[:32] == p.stem.removeprefix("seg-") for p in merged)
+    count = Counter()
+    rows = DocumentCache(tmp_path).stage("demo", {"x": 1}).table(["big", *"abcd"], count)
+    assert count.asked == [] and len(rows) == 5008
+    notes = rows.drop_duplicates("doc_key").set_index("doc_key")["note"]
+    assert notes["c"] == "note-c" and notes["big"] == "kept" and pd.isna(notes["a"])
+
+
 def test_leftovers_of_a_killed_writer_are_swept(tmp_path):
     stage = DocumentCache(tmp_path).stage("demo", {"x": 1})
     stage.table(["a"], Counter())
