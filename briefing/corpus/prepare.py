@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from briefing.compute.engine import Engine, engine_for, map_documents
+from briefing.compute.memory import release
 from briefing.corpus.clean import Rules, clean_table, load_rules, rules_fingerprint
 from briefing.corpus.dedup import NUM_PERM, SCHEME, set_aside_copies, sketch_table
 from briefing.corpus.load import corpus_hash, load_corpus
@@ -207,6 +208,7 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
     engine = engine or engine_for("local", params.jobs)
     started = time.perf_counter()
     docs = load_corpus(params.corpus_path)
+    release()  # reading left freed pages behind, which forked workers would share
     if progress is not None:
         progress(f"read {len(docs):,} articles in {time.perf_counter() - started:.1f}s")
     docs["period"] = assign_periods(docs, params)
@@ -242,6 +244,7 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
     docs["period"] = pd.Categorical(docs["period"], categories=names, ordered=True)
     empty = docs[docs["sentences"] == 0].drop(columns=["text"]).reset_index(drop=True)
     docs = docs[docs["sentences"] > 0].drop(columns=["text"]).reset_index(drop=True)
+    release()  # the articles' text is no longer held
     for i, p in enumerate(params.periods):
         if not (docs["period"] == p.name).any():
             raise ParamsError(
@@ -339,6 +342,7 @@ def _kept(store: DocumentCache, docs: pd.DataFrame, rules: Rules, engine: Engine
             counts.put(chunk, tally)
             logs.append(removed)
             tallies.append(tally)
+            release()
         return pd.concat(logs, ignore_index=True), pd.concat(tallies, ignore_index=True)
 
     unique = list(dict.fromkeys(docs["doc_key"]))

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 import pandas as pd
 
 from briefing.compute.engine import map_documents
+from briefing.compute.memory import release
 from briefing.corpus.prepare import Prepared, counted
 
 SENTENCE_COLUMNS = ["doc_key", "paragraph", "sentence", "text", "words"]
@@ -84,6 +85,8 @@ def ensure_measure(prepared: Prepared, stage: str, what: str, settings: dict,
         rows = counted(prepared.progress, what, batch,
                        lambda done, b=batch: map_documents(fn, b, engine=prepared.engine, done=done))
         store.put(keys, rows)
+        del batch, rows
+        release()
     prepared.computed[stage] = len(missing)
     return len(missing)
 
