@@ -20,7 +20,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +160,39 @@ class StageCache:
                 parts.append(table[table["doc_key"].isin(hit)])
                 found |= hit
         return found, parts
+
+    def pieces(self, keys: Iterable[str]) -> Iterator[pd.DataFrame]:
+        """The kept rows of `keys`, a row group of a segment at a time (each document's rows from
+        one segment only, in that segment's order): a stage too large to hold is read in pieces.
+        Keys the cache lacks are left out (compute them first: `missing`, `put`)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        remaining = set(keys)
+        for _ in range(3):  # a segment merged away by another run meanwhile: look again
+            before = len(remaining)
+            for path in self._segments():
+                covered = _VERIFIED.get(_identity(path))
+                covered = covered if covered is not None else (self._verify(path) or set())
+                hit = covered & remaining
+                if not hit:
+                    continue
+                try:
+                    pf = pq.ParquetFile(path)
+                except FileNotFoundError:
+                    continue
+                values = pa.array(sorted(hit), type=pa.large_string())
+                meta = pf.schema_arrow.metadata
+                remaining -= hit
+                for group in range(pf.num_row_groups):
+                    table = pf.read_row_group(group)
+                    col = table.column("doc_key").cast(pa.large_string())  # also from a dictionary
+                    table = table.filter(pc.is_in(col, value_set=values))
+                    if table.num_rows:
+                        yield table.replace_schema_metadata(meta).to_pandas()
+            if not remaining or len(remaining) == before:
+                return
 
     # -- writing ------------------------------------------------------------------------------
     def put(self, keys: Sequence[str], table: pd.DataFrame) -> None:

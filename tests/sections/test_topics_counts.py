@@ -59,6 +59,7 @@ def test_counts_summed_from_articles_equal_counting_the_whole_corpus_at_once(tmp
     _assert_same(C.combine(first, *C.article_counts(first, T.stop_words(), 2)), first)
     grown = prepare(_corpus(tmp_path, 20, copy), cache=cache)
     parts, computed = C.article_counts(grown, T.stop_words(), 2)
+    parts = list(parts)  # read a row group at a time: one each of the two segments
     assert computed == 16 and len(parts) == 2  # the new articles only (the copy shares its key)
     _assert_same(C.combine(grown, parts, computed), grown)
     assert (grown.documents["id"] == "copy-1").any()
@@ -68,6 +69,14 @@ def test_counts_of_articles_computed_in_batches_equal_one_batch(tmp_path, monkey
     prepared = prepare(_corpus(tmp_path, 10), cache=False)
     monkeypatch.setattr(C, "CHUNK_DOCS", 3)
     _assert_same(C.combine(prepared, *C.article_counts(prepared, T.stop_words(), 2)), prepared)
+
+
+def test_counts_read_in_pieces_that_split_articles_and_paragraphs_equal_whole(tmp_path):
+    prepared = prepare(_corpus(tmp_path, 10), cache=DocumentCache(tmp_path / "cache"))
+    whole = C._concat(list(C.article_counts(prepared, T.stop_words(), 2)[0]))
+    pieces = [whole.iloc[i:i + 13] for i in range(0, len(whole), 13)]  # cuts through documents
+    assert len(pieces) > 20
+    _assert_same(C.combine(prepared, iter(pieces)), prepared)
 
 
 def test_adding_one_article_counts_that_article_only(tmp_path, monkeypatch):

@@ -13,14 +13,17 @@ and `document_sentences` (the few articles whose sentences a section quotes).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
 from briefing.compute.engine import map_documents
+from briefing.compute.memory import release
 from briefing.corpus.prepare import Prepared, counted
 from briefing.measures.per_document import sentences_of
 from briefing.measures.term_counts import NAMES, compact, count_table
@@ -29,6 +32,8 @@ from briefing.store.fingerprint import code_digest
 STAGE = "topic_counts"
 #: Articles counted per batch when the cache lacks them (bounds the sentences held at once).
 CHUNK_DOCS = 4000
+#: Articles kept per cache segment when counted (a few segments for a large corpus, not dozens).
+PUT_DOCS = 12_000
 
 
 @dataclass
@@ -71,78 +76,138 @@ def document_sentences(prepared: Prepared, doc_ids) -> pd.DataFrame:  # noqa: AN
     return out[["doc_id", "paragraph", "sentence", "text", "words", "period", "outlet", "date"]]
 
 
-def _compute(prepared: Prepared, keys: list[str], stop: frozenset[str], max_ngram: int) -> pd.DataFrame:
-    """The counts of the articles `keys`, a chunk of articles at a time, as one compact table."""
-    parts = []
+def _compute(prepared: Prepared, keys: list[str], stop: frozenset[str], max_ngram: int
+             ) -> Iterator[pd.DataFrame]:
+    """The counts of the articles `keys`, `CHUNK_DOCS` articles at a time, each a compact table."""
     fn = partial(count_table, stop=stop, max_ngram=max_ngram)
     for start in range(0, len(keys), CHUNK_DOCS):
         rows = _sentence_rows(prepared, keys[start:start + CHUNK_DOCS])
-        parts.append(compact(counted(prepared.progress, "counting terms and names", rows, lambda done, r=rows:
-                                     map_documents(fn, r, engine=prepared.engine, done=done))))
-    if not parts:
-        return compact(count_table(_sentence_rows(prepared, []), stop, max_ngram))
-    return _concat(parts)
+        yield compact(counted(prepared.progress, "counting terms and names", rows, lambda done, r=rows:
+                              map_documents(fn, r, engine=prepared.engine, done=done)))
 
 
 def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """Compact tables one after the other, their categoricals kept categorical (unioned)."""
     from pandas.api.types import union_categoricals
 
+    parts = [p for p in parts if len(p)] or parts[:1]
     if len(parts) == 1:
         return parts[0]
     out = {}
     for col in parts[0].columns:
-        if isinstance(parts[0][col].dtype, pd.CategoricalDtype):
-            out[col] = union_categoricals([p[col] for p in parts])
+        if any(isinstance(p[col].dtype, pd.CategoricalDtype) for p in parts):
+            cats = [_categorical(p[col]) for p in parts]  # categories as objects: an empty one may
+            out[col] = union_categoricals([c.cat.rename_categories(c.cat.categories.astype(object))
+                                           for c in cats])  # have another dtype
         else:
             out[col] = np.concatenate([p[col].to_numpy() for p in parts])
     return pd.DataFrame(out)
 
 
 def article_counts(prepared: Prepared, stop: frozenset[str], max_ngram: int
-                   ) -> tuple[list[pd.DataFrame], int]:
-    """Every article's count rows (in pieces, as kept), and how many articles were computed."""
+                   ) -> tuple[Iterable[pd.DataFrame], int]:
+    """Every article's count rows, in pieces (read from the cache a row group at a time, never
+    the whole stage at once), and how many articles were computed. Articles the cache lacks are
+    counted first and kept, `PUT_DOCS` articles to a segment."""
     keys = list(dict.fromkeys(prepared.documents["doc_key"]))
     if prepared.cache is None:
-        return [_compute(prepared, keys, stop, max_ngram)], len(keys)
+        return list(_compute(prepared, keys, stop, max_ngram)), len(keys)
     store = prepared.cache.stage(STAGE, stage_settings(prepared, stop, max_ngram))
-    found, parts = store.get(keys)
-    missing = [k for k in keys if k not in found]
-    if missing:
-        fresh = _compute(prepared, missing, stop, max_ngram)
-        store.put(missing, fresh)
-        parts.append(fresh)
-    return parts, len(missing)
+    missing = store.missing(keys)
+    for start in range(0, len(missing), PUT_DOCS):
+        group = missing[start:start + PUT_DOCS]
+        store.put(group, _concat(list(_compute(prepared, group, stop, max_ngram))))
+        release()
+    return store.pieces(keys), len(missing)
 
 
-def combine(prepared: Prepared, parts: list[pd.DataFrame], computed: int = 0) -> Counts:
+def combine(prepared: Prepared, parts: Iterable[pd.DataFrame], computed: int = 0) -> Counts:
     """The corpus's counts from its articles' rows: each article's rows given to every document
-    with its content (wire copies kept under `dedup: flag` count twice, as their sentences do)."""
+    with its content (wire copies kept under `dedup: flag` count twice, as their sentences do).
+    `parts` are read one at a time: each becomes a block of paragraph rows (int32 counts of
+    global term numbers), so the rows of the whole corpus are never held as a table."""
     docs = prepared.documents
     levels = prepared.period_names
     keys = pd.Index(pd.unique(docs["doc_key"]))
     items: dict[str, int] = {}
-    cols = {"k": [], "p": [], "i": [], "c": [], "r": []}
-    for part in parts:
-        if not len(part):
+    blocks = _Blocks()
+    names: dict[str, list[np.ndarray]] = {"k": [], "i": [], "c": [], "r": []}
+    seen = 0  # rows read so far: each name row's place, for the first use of a spelling
+    pending: pd.DataFrame | None = None
+    for piece in chain(parts, [None]):
+        if piece is None:  # the end: what was held back is whole
+            part, pending = pending, None
+        else:
+            part = piece if pending is None else _concat([pending, piece])
+            if not len(part):
+                continue
+            codes = _categorical(part["doc_key"]).cat.codes.to_numpy()
+            # hold back the last document: its rows may go on in the next piece
+            cut = len(codes) - int(np.argmax(codes[::-1] != codes[-1])) if (codes != codes[-1]).any() else 0
+            part, pending = part.iloc[:cut], part.iloc[cut:]
+        if part is None or not len(part):
             continue
         dk, it = _categorical(part["doc_key"]), _categorical(part["item"])
-        k = keys.get_indexer(dk.cat.categories)[dk.cat.codes.to_numpy()]
+        codes = dk.cat.codes.to_numpy()
+        k = keys.get_indexer(dk.cat.categories)[codes]
         imap = np.array([items.setdefault(w, len(items)) for w in it.cat.categories.astype(object)],
                         dtype=np.int64)
+        i = imap[it.cat.codes.to_numpy()]
+        p = part["paragraph"].to_numpy(np.int64)
+        c = part["count"].to_numpy(np.int64)
+        r = seen + np.arange(len(part))
+        seen += len(part)
         keep = k >= 0
-        cols["k"].append(k[keep])
-        cols["p"].append(part["paragraph"].to_numpy(np.int64)[keep])
-        cols["i"].append(imap[it.cat.codes.to_numpy()][keep])
-        cols["c"].append(part["count"].to_numpy(np.int64)[keep])
-        cols["r"].append(np.arange(len(part))[keep])
-    k, p, i, c, r = (np.concatenate(v) if v else np.zeros(0, np.int64) for v in cols.values())
+        name_rows = keep & (p == NAMES)
+        for col, values in zip("kicr", (k, i, c, r), strict=True):
+            names[col].append(values[name_rows])
+        on = keep & (p != NAMES)
+        blocks.add(k[on], p[on], i[on], c[on])
+        del part, dk, it
     item_words = np.array(list(items), dtype=object)
-    name_rows = p == NAMES
-    x, vocab, paras = _paragraphs(docs, keys, k[~name_rows], p[~name_rows], i[~name_rows], c[~name_rows],
-                                  item_words, levels)
-    names = _names(docs, keys, k[name_rows], i[name_rows], c[name_rows], r[name_rows], item_words, levels)
-    return Counts(x, vocab, paras, names, computed)
+    x, vocab, paras = _paragraphs(docs, keys, blocks, item_words, levels)
+    k, i, c, r = (np.concatenate(v) if v else np.zeros(0, np.int64) for v in names.values())
+    return Counts(x, vocab, paras, _names(docs, keys, k, i, c, r, item_words, levels), computed)
+
+
+class _Blocks:
+    """Paragraph rows of term counts, added a piece at a time: each piece's paragraphs (its rows
+    are whole paragraphs, a document's rows consecutive) as a CSR block of int32 counts."""
+
+    def __init__(self) -> None:
+        self.data: list[np.ndarray] = []
+        self.indices: list[np.ndarray] = []
+        self.indptr: list[np.ndarray] = []
+        self.unit_key: list[np.ndarray] = []
+        self.unit_par: list[np.ndarray] = []
+        self.rows = 0
+
+    def add(self, k: np.ndarray, p: np.ndarray, i: np.ndarray, c: np.ndarray) -> None:
+        if not len(k):
+            return
+        start = np.r_[True, (k[1:] != k[:-1]) | (p[1:] != p[:-1])]
+        unit = np.cumsum(start) - 1
+        on = c > 0
+        block = sparse.csr_matrix((c[on].astype(np.int32), (unit[on], i[on])),
+                                  shape=(int(unit[-1]) + 1, int(i.max()) + 1 if len(i) else 0))
+        block.sum_duplicates()
+        self.data.append(block.data.astype(np.int32, copy=False))
+        self.indices.append(block.indices.astype(np.int32, copy=False))
+        self.indptr.append(block.indptr[1:].astype(np.int64) + (self.indptr[-1][-1] if self.indptr else 0))
+        self.unit_key.append(k[start])
+        self.unit_par.append(p[start])
+        self.rows += block.shape[0]
+
+    def matrix(self, columns: int) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+        """(every paragraph row, in the order added, with `columns` columns; each row's
+        document number and paragraph)."""
+        indptr = np.concatenate([np.zeros(1, np.int64), *self.indptr])
+        cat = (lambda parts, dt: np.concatenate(parts) if parts else np.zeros(0, dt))  # noqa: E731
+        x = sparse.csr_matrix((cat(self.data, np.int32), cat(self.indices, np.int32), indptr),
+                              shape=(self.rows, columns))
+        key, par = cat(self.unit_key, np.int64), cat(self.unit_par, np.int64)
+        self.data, self.indices, self.indptr = [], [], []
+        return x, key, par
 
 
 def _categorical(col: pd.Series) -> pd.Series:
@@ -150,31 +215,29 @@ def _categorical(col: pd.Series) -> pd.Series:
     return col if isinstance(col.dtype, pd.CategoricalDtype) else col.astype("category")
 
 
-def _paragraphs(docs: pd.DataFrame, keys: pd.Index, k, p, i, c, words: np.ndarray, levels: list[str]
+def _paragraphs(docs: pd.DataFrame, keys: pd.Index, blocks: _Blocks, words: np.ndarray, levels: list[str]
                 ) -> tuple[sparse.csr_matrix, np.ndarray, pd.DataFrame]:
-    """Paragraphs x terms of every document, in the documents' order, then their paragraphs'."""
-    used = np.unique(i[c > 0])
+    """Paragraphs x terms of every document, in the documents' order, then their paragraphs';
+    the terms (columns) alphabetical, as CountVectorizer sorts them."""
+    per_unit, unit_key, unit_par = blocks.matrix(len(words))
+    used = np.unique(per_unit.indices)
     vocab = words[used]
-    order = np.argsort(vocab, kind="stable")  # alphabetical, as CountVectorizer sorts its terms
+    order = np.argsort(vocab, kind="stable")
     vocab = vocab[order]
-    column = np.full(len(words), -1, dtype=np.int64)
-    column[used[order]] = np.arange(len(used))
-    srt = np.lexsort((p, k))
-    k, p, i, c = k[srt], p[srt], i[srt], c[srt]
-    start = np.r_[True, (k[1:] != k[:-1]) | (p[1:] != p[:-1])] if len(k) else np.zeros(0, bool)
-    unit = np.cumsum(start) - 1
-    unit_key, unit_par = k[start], p[start]
-    on = c > 0
-    per_unit = sparse.csr_matrix((c[on].astype(np.int32), (unit[on], column[i[on]])),
-                                 shape=(len(unit_key), len(vocab)))
-    per_unit.sum_duplicates()
-    per_unit.sort_indices()
+    column = np.full(len(words), -1, dtype=np.int32)
+    column[used[order]] = np.arange(len(used), dtype=np.int32)
+    srt = np.lexsort((unit_par, unit_key))
+    unit_key, unit_par = unit_key[srt], unit_par[srt]
     first = np.searchsorted(unit_key, np.arange(len(keys)))
     size = np.searchsorted(unit_key, np.arange(len(keys)), side="right") - first
     dk = keys.get_indexer(docs["doc_key"])
     n = size[dk]
     rows = np.repeat(first[dk] - np.r_[0, np.cumsum(n)[:-1]], n) + np.arange(n.sum())
-    x = per_unit[rows]
+    x = per_unit[srt[rows]]
+    del per_unit
+    x.indices = column[x.indices]
+    x = sparse.csr_matrix((x.data, x.indices, x.indptr), shape=(x.shape[0], len(vocab)))
+    x.has_sorted_indices = False
     x.sort_indices()
     paras = pd.DataFrame({"doc_id": np.repeat(docs["id"].to_numpy(), n),
                           "doc_key": np.repeat(docs["doc_key"].to_numpy(), n),
