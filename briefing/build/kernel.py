@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import socket
+import stat
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 KERNEL_NAME = "briefing"
+#: The prefix of the kernels' IPC socket files in the temporary folder.
+SOCKET_PREFIX = "briefing-kernel-"
 
 
 def install() -> str:
@@ -27,7 +33,6 @@ def kernel_name() -> str:
 def kernel_manager_class() -> type:
     """A kernel manager that talks to the kernel over local IPC sockets instead of loopback TCP:
     nothing listens on the network, and the kernel has no unencrypted-TCP warning to print."""
-    import tempfile
     import uuid
 
     from jupyter_client.manager import AsyncKernelManager
@@ -38,6 +43,31 @@ def kernel_manager_class() -> type:
 
         def _ip_default(self) -> str:
             # a socket path of its own: kernels started at once must not share "kernel-ipc-N"
-            return str(Path(tempfile.gettempdir()) / f"briefing-kernel-{uuid.uuid4().hex[:12]}")
+            return str(Path(tempfile.gettempdir()) / f"{SOCKET_PREFIX}{uuid.uuid4().hex[:12]}")
 
     return IPCKernelManager
+
+
+def sweep_sockets(max_age: float = 3600.0, folder: Path | None = None) -> int:
+    """Remove the IPC socket files that kernels of killed runs left behind (a kernel shut down
+    normally removes its own): sockets older than `max_age` seconds that nothing listens on.
+    Returns how many were removed."""
+    removed = 0
+    now = time.time()
+    for path in Path(folder or tempfile.gettempdir()).glob(f"{SOCKET_PREFIX}*"):
+        try:
+            st = path.lstat()
+            if not stat.S_ISSOCK(st.st_mode) or now - st.st_mtime < max_age:
+                continue
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+                probe.settimeout(0.5)
+                try:
+                    probe.connect(str(path))
+                    continue  # a live kernel listens on it
+                except (ConnectionRefusedError, FileNotFoundError):
+                    pass
+            path.unlink()
+            removed += 1
+        except OSError:  # another user's file, or gone meanwhile: leave it
+            continue
+    return removed

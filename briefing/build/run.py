@@ -290,6 +290,9 @@ def _clear_leftovers(reports: Path, slug: str, progress: Progress) -> None:
         shutil.rmtree(folder, ignore_errors=True)
     if dead:
         progress(f"removed {len(dead)} folder{'s' * (len(dead) != 1)} left by an interrupted run")
+    from briefing.build.kernel import sweep_sockets
+
+    sweep_sockets()  # kernels of killed runs leave their socket files in the temporary folder
 
 
 def _prepared_line(prepared: Prepared) -> str:
