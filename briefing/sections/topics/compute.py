@@ -60,7 +60,8 @@ def _one_period_only(dist: pd.DataFrame, names: pd.DataFrame, a: str, b: str, mi
     for here, there, n in (("count_b", "count_a", totals[1]), ("count_a", "count_b", totals[0])):
         lv_here, lv_there = (b, a) if here == "count_b" else (a, b)
         nm = names[(names[lv_there] == 0) & (names[lv_here] >= min_count)]
-        t = dist[(dist[there] == 0) & (dist[here] >= min_count) & ~dist["term"].isin(name_keys)]
+        t = dist[(dist[there] == 0) & (dist[here] >= min_count)]  # few rows: look names up in those only
+        t = t[~t["term"].isin(name_keys).to_numpy()]
         terms = t["term"].astype(str)
         longest = int(terms.str.count(" ").max()) + 1 if len(terms) else 1
         inside = _largest_name_count(nm["name"], nm[lv_here], longest)

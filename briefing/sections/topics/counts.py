@@ -153,7 +153,7 @@ def _categorical(col: pd.Series) -> pd.Series:
 def _paragraphs(docs: pd.DataFrame, keys: pd.Index, k, p, i, c, words: np.ndarray, levels: list[str]
                 ) -> tuple[sparse.csr_matrix, np.ndarray, pd.DataFrame]:
     """Paragraphs x terms of every document, in the documents' order, then their paragraphs'."""
-    used = np.unique(i[c > 0])
+    used = np.flatnonzero(np.bincount(i[c > 0], minlength=len(words)))  # np.unique's, without sorting
     vocab = words[used]
     order = np.argsort(vocab, kind="stable")  # alphabetical, as CountVectorizer sorts its terms
     vocab = vocab[order]
