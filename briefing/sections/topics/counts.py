@@ -121,15 +121,18 @@ def combine(prepared: Prepared, parts: list[pd.DataFrame], computed: int = 0) ->
     docs = prepared.documents
     levels = prepared.period_names
     keys = pd.Index(pd.unique(docs["doc_key"]))
-    items: dict[str, int] = {}
+    items = pd.Index([], dtype=object)  # every item, numbered in order of first appearance
     cols = {"k": [], "p": [], "i": [], "c": [], "r": []}
     for part in parts:
         if not len(part):
             continue
         dk, it = _categorical(part["doc_key"]), _categorical(part["item"])
         k = keys.get_indexer(dk.cat.categories)[dk.cat.codes.to_numpy()]
-        imap = np.array([items.setdefault(w, len(items)) for w in it.cat.categories.astype(object)],
-                        dtype=np.int64)
+        cats = pd.Index(it.cat.categories.astype(object))
+        imap = items.get_indexer(cats).astype(np.int64) if len(items) else np.full(len(cats), -1, np.int64)
+        new = imap < 0
+        imap[new] = len(items) + np.arange(int(new.sum()))
+        items = items.append(cats[new])
         keep = k >= 0
         cols["k"].append(k[keep])
         cols["p"].append(part["paragraph"].to_numpy(np.int64)[keep])
@@ -137,7 +140,7 @@ def combine(prepared: Prepared, parts: list[pd.DataFrame], computed: int = 0) ->
         cols["c"].append(part["count"].to_numpy(np.int64)[keep])
         cols["r"].append(np.arange(len(part))[keep])
     k, p, i, c, r = (np.concatenate(v) if v else np.zeros(0, np.int64) for v in cols.values())
-    item_words = np.array(list(items), dtype=object)
+    item_words = items.to_numpy(dtype=object)
     name_rows = p == NAMES
     x, vocab, paras = _paragraphs(docs, keys, k[~name_rows], p[~name_rows], i[~name_rows], c[~name_rows],
                                   item_words, levels)
