@@ -39,7 +39,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from briefing.corpus.clean import clean_table, load_rules
 from briefing.corpus.sentences import sentence_table
@@ -110,6 +109,9 @@ class NameBaseline:
     """The frame-name baseline: frames whose name's word stems begin some word's stem."""
 
     def __init__(self, lexicon: Lexicon, detector: FrameDetector | None = None) -> None:
+        # imported here: sklearn takes a second to import, and only this baseline needs it
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
         # the detector's per-word stem cache: each distinct word is folded and stemmed once
         self._det = detector or FrameDetector(lexicon)
         self.prefixes: dict[str, tuple[str, ...]] = {}

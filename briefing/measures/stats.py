@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2_contingency, fisher_exact
 
 _BATCH = 256
 
@@ -245,6 +244,8 @@ def compare_counts(k_a: int, n_a: int, k_b: int, n_b: int) -> CountTest:
     if table.sum(axis=0).min() == 0:
         return CountTest("", float("nan"), float("nan"))
     expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / table.sum()
+    from scipy.stats import chi2_contingency, fisher_exact  # here: scipy.stats takes a second to import
+
     if expected.min() >= 5:
         chi2, p, _, _ = chi2_contingency(table)
         return CountTest("chi-square", float(chi2), float(p))

@@ -273,20 +273,21 @@ def random_split_js(unit_counts: sparse.csr_matrix, n_a: int, rounds: int, rng: 
                     block: int = 32) -> np.ndarray:
     """JS divergence between random splits of the pooled units into groups of n_a and the rest.
 
-    Rounds are drawn as before (one permutation each) and summed `block` rounds at a time, so
-    memory holds a few sparse rows, never rounds × vocabulary.
+    Rounds are drawn as before (one permutation each) and summed `block` rounds at a time, as one
+    product of the vocabulary × units counts (CSR, made once) with a dense units × rounds 0/1
+    matrix: the same integer counts as summing each round's rows as a sparse product, several
+    times faster, and memory holds block × vocabulary, never rounds × vocabulary.
     """
     n = unit_counts.shape[0]
     if n_a <= 0 or n_a >= n:
         return np.full(rounds, np.nan)
     picks = [rng.permutation(n)[:n_a] for _ in range(rounds)]
     total = np.asarray(unit_counts.sum(axis=0), dtype=float).ravel()
-    unit_counts = sparse.csr_matrix(unit_counts)
+    by_word = sparse.csr_matrix(unit_counts, dtype=float).T.tocsr()
     out = []
     for start in range(0, rounds, block):
-        cols = np.concatenate(picks[start:start + block])
-        k = min(block, rounds - start)
-        rows = np.repeat(np.arange(k), n_a)
-        pick = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(k, n))
-        out.append(split_js(pick @ unit_counts, total))
+        chosen = np.zeros((n, min(block, rounds - start)))
+        for j, pick in enumerate(picks[start:start + block]):
+            chosen[pick, j] = 1.0
+        out.append(split_js(sparse.csr_matrix((by_word @ chosen).T), total))
     return np.concatenate(out)

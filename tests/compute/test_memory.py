@@ -14,7 +14,7 @@ from briefing.compute import memory
                     reason="malloc_trim is glibc's; elsewhere release() only collects garbage")
 def test_release_returns_freed_article_texts_to_the_system():
     me = psutil.Process()
-    texts = [("article %d " % i) * 600 for i in range(40_000)]  # ~250 MB of article-sized strings
+    texts = [f"article {i} " * 600 for i in range(40_000)]  # ~250 MB of article-sized strings
     keep = texts[::1000]  # a few survivors scattered through the heap, as after reading a corpus
     del texts
     before = me.memory_full_info().uss

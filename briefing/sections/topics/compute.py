@@ -55,17 +55,18 @@ def _one_period_only(dist: pd.DataFrame, names: pd.DataFrame, a: str, b: str, mi
     A word or phrase that is itself a name ("china"), or part of a one-period name used at least
     as often ("francisco" in "San Francisco"), is listed as the name only.
     """
-    name_keys = set(names["key"])
+    name_keys = set(names["key"].tolist())  # lists, not Arrow strings, below: one hash lookup per term
     out = []
     for here, there, n in (("count_b", "count_a", totals[1]), ("count_a", "count_b", totals[0])):
         lv_here, lv_there = (b, a) if here == "count_b" else (a, b)
         nm = names[(names[lv_there] == 0) & (names[lv_here] >= min_count)]
-        t = dist[(dist[there] == 0) & (dist[here] >= min_count) & ~dist["term"].isin(name_keys)]
+        t = dist[(dist[there] == 0) & (dist[here] >= min_count)]
+        t = t[np.array([w not in name_keys for w in t["term"].tolist()], dtype=bool)]
         terms = t["term"].astype(str)
         longest = int(terms.str.count(" ").max()) + 1 if len(terms) else 1
         inside = _largest_name_count(nm["name"], nm[lv_here], longest)
         covered = [inside.get(term, -1) >= c
-                   for term, c in zip(terms, t[here].to_numpy().tolist(), strict=True)]
+                   for term, c in zip(terms.tolist(), t[here].to_numpy().tolist(), strict=True)]
         t = t[~np.array(covered, dtype=bool)]
         kind = np.where(t["term"].str.contains(" "), "phrase", "word")
         rows = pd.concat([pd.DataFrame({"item": t["term"], "kind": kind, "count": t[here]}),

@@ -220,7 +220,7 @@ def _paragraphs(docs: pd.DataFrame, keys: pd.Index, blocks: _Blocks, words: np.n
     """Paragraphs x terms of every document, in the documents' order, then their paragraphs';
     the terms (columns) alphabetical, as CountVectorizer sorts them."""
     per_unit, unit_key, unit_par = blocks.matrix(len(words))
-    used = np.unique(per_unit.indices)
+    used = np.flatnonzero(np.bincount(per_unit.indices, minlength=len(words)))  # np.unique's, unsorted
     vocab = words[used]
     order = np.argsort(vocab, kind="stable")
     vocab = vocab[order]
