@@ -122,24 +122,48 @@ def _candidate_pairs(signatures: Sequence[bytes], threshold: float) -> set[tuple
     the estimate's standard error is at most 0.044 with 128 permutations, so a pair at the
     threshold passes with probability > 0.9996, while templated but distinct texts, which
     collide often, are dropped before the exact (slower) measure."""
-    from datasketch import LeanMinHash, MinHashLSH
+    from datasketch import MinHashLSH
 
-    lsh = MinHashLSH(threshold=max(0.05, threshold * LSH_MARGIN), num_perm=NUM_PERM)
+    # datasketch's banding for this threshold (b bands of r values); the bands are compared
+    # here with numpy rather than in its index of Python dicts (1 GiB at 100,000 articles)
+    bands = MinHashLSH(threshold=max(0.05, threshold * LSH_MARGIN), num_perm=NUM_PERM).hashranges
+    present = np.array([i for i, raw in enumerate(signatures) if raw], dtype=np.int64)
     values = np.zeros((len(signatures), NUM_PERM), dtype=np.uint64)
-    found: list[tuple[int, int]] = []
-    for i, raw in enumerate(signatures):
-        if not raw:
-            continue
-        values[i] = np.frombuffer(raw, dtype=np.uint64)
-        m = LeanMinHash(seed=1, hashvalues=values[i], scheme=SCHEME)
-        found.extend((j, i) for j in lsh.query(m))
-        lsh.insert(i, m)
+    for i in present.tolist():
+        values[i] = np.frombuffer(signatures[i], dtype=np.uint64)
+    found = [pairs for start, end in bands
+             if len(pairs := _colliding(values[present, start:end], present))]
     if not found:
         return set()
-    pairs = np.array(found)
+    pairs = np.unique(np.concatenate(found), axis=0)
     estimate = (values[pairs[:, 0]] == values[pairs[:, 1]]).mean(axis=1)
     keep = estimate >= threshold - ESTIMATE_MARGIN
     return {(int(a), int(b)) for a, b in pairs[keep]}
+
+
+def _colliding(band: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Pairs (i, j), i < j, of `rows` whose `band` values (one row of values each) are all equal:
+    what an LSH index returns for that band."""
+    if len(rows) < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    band = np.ascontiguousarray(band)
+    view = band.view(np.dtype((np.void, band.dtype.itemsize * band.shape[1]))).ravel()
+    _, group, size = np.unique(view, return_inverse=True, return_counts=True)
+    group = group.ravel()
+    shared = size[group] > 1
+    if not shared.any():
+        return np.zeros((0, 2), dtype=np.int64)
+    members, of = rows[shared], group[shared]
+    order = np.lexsort((members, of))
+    members, of = members[order], of[order]
+    starts = np.flatnonzero(np.r_[True, of[1:] != of[:-1]])
+    ends = np.r_[starts[1:], len(of)]
+    out = []
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        m = members[a:b]
+        i, j = np.triu_indices(len(m), k=1)
+        out.append(np.column_stack((m[i], m[j])))
+    return np.concatenate(out)
 
 
 def _kept(members: list[int], dates: list, ids: list[str], shingle_set: Callable[[int], set[int]]) -> int:

@@ -161,10 +161,11 @@ class StageCache:
                 found |= hit
         return found, parts
 
-    def pieces(self, keys: Iterable[str]) -> Iterator[pd.DataFrame]:
+    def pieces(self, keys: Iterable[str], arrow: bool = False) -> Iterator[Any]:
         """The kept rows of `keys`, a row group of a segment at a time (each document's rows from
         one segment only, in that segment's order): a stage too large to hold is read in pieces.
-        Keys the cache lacks are left out (compute them first: `missing`, `put`)."""
+        Pandas tables, or Arrow tables when `arrow` (their dictionaries not turned into Python
+        objects). Keys the cache lacks are left out (compute them first: `missing`, `put`)."""
         import pyarrow as pa
         import pyarrow.compute as pc
         import pyarrow.parquet as pq
@@ -190,7 +191,7 @@ class StageCache:
                     col = table.column("doc_key").cast(pa.large_string())  # also from a dictionary
                     table = table.filter(pc.is_in(col, value_set=values))
                     if table.num_rows:
-                        yield table.replace_schema_metadata(meta).to_pandas()
+                        yield table if arrow else table.replace_schema_metadata(meta).to_pandas()
             if not remaining or len(remaining) == before:
                 return
 

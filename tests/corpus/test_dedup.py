@@ -183,3 +183,42 @@ def test_adding_articles_sketches_only_the_new_ones(tmp_path):
     second = prepare(load(path), cache=cache, progress=Progress(stream=out, every=0.0))
     assert sorted(second.copies["id"]) == ["copy-0", "copy-1", "copy-2"]
     assert re.search(r"sketching articles for copies: 1 article in", out.getvalue()), out.getvalue()
+
+
+def _lsh_index_pairs(signatures: list[bytes], threshold: float) -> set[tuple[int, int]]:
+    """The candidate pairs as datasketch's own LSH index finds them (insert and query one by
+    one): what `_candidate_pairs` compares bands with numpy to find, without the index."""
+    import numpy as np
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from briefing.corpus.dedup import ESTIMATE_MARGIN, LSH_MARGIN, NUM_PERM, SCHEME
+
+    lsh = MinHashLSH(threshold=max(0.05, threshold * LSH_MARGIN), num_perm=NUM_PERM)
+    found = []
+    for i, raw in enumerate(signatures):
+        if raw:
+            m = LeanMinHash(seed=1, hashvalues=np.frombuffer(raw, dtype=np.uint64), scheme=SCHEME)
+            found.extend((j, i) for j in lsh.query(m))
+            lsh.insert(i, m)
+    out = set()
+    for j, i in found:
+        a, b = (np.frombuffer(signatures[k], dtype=np.uint64) for k in (j, i))
+        if (a == b).mean() >= threshold - ESTIMATE_MARGIN:
+            out.add((j, i))
+    return out
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.8])
+def test_band_comparison_finds_the_pairs_datasketchs_index_finds(threshold):
+    from briefing.corpus.dedup import _candidate_pairs, sketch_table
+
+    texts = pd.read_csv(ROOT / "data" / "corpus" / "wikinews-2019-2020" / "articles.csv", dtype=str,
+                        keep_default_na=False)["text"].tolist()
+    edited = [" ".join(t.split()[: max(3, len(t.split()) - k * 7)]) for k, t in enumerate(texts[:60])]
+    templated = [f"Press release {k}. " + texts[0][:400] for k in range(40)]  # templates collide often
+    corpus = texts + edited + templated + ["", "too short"]
+    sketches = sketch_table(pd.DataFrame({"doc_key": range(len(corpus)), "text": corpus}))
+    signatures = sketches["signature"].tolist()
+    expected = _lsh_index_pairs(signatures, threshold)
+    assert len(expected) > 100  # the edited copies and the templates pair up
+    assert _candidate_pairs(signatures, threshold) == expected

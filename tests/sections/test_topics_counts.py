@@ -73,10 +73,16 @@ def test_counts_of_articles_computed_in_batches_equal_one_batch(tmp_path, monkey
 
 def test_counts_read_in_pieces_that_split_articles_and_paragraphs_equal_whole(tmp_path):
     prepared = prepare(_corpus(tmp_path, 10), cache=DocumentCache(tmp_path / "cache"))
-    whole = C._concat(list(C.article_counts(prepared, T.stop_words(), 2)[0]))
+    import pyarrow as pa
+
+    kept = list(C.article_counts(prepared, T.stop_words(), 2)[0])  # Arrow tables, as read
+    assert kept and all(isinstance(t, pa.Table) for t in kept)
+    whole = C._concat([t.to_pandas() for t in kept])
     pieces = [whole.iloc[i:i + 13] for i in range(0, len(whole), 13)]  # cuts through documents
     assert len(pieces) > 20
     _assert_same(C.combine(prepared, iter(pieces)), prepared)
+    batches = pa.Table.from_pandas(whole, preserve_index=False).to_batches(max_chunksize=13)
+    _assert_same(C.combine(prepared, [pa.Table.from_batches(batches)]), prepared)
 
 
 def test_adding_one_article_counts_that_article_only(tmp_path, monkeypatch):

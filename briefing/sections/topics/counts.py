@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -118,7 +119,7 @@ def article_counts(prepared: Prepared, stop: frozenset[str], max_ngram: int
         group = missing[start:start + PUT_DOCS]
         store.put(group, _concat(list(_compute(prepared, group, stop, max_ngram))))
         release()
-    return store.pieces(keys), len(missing)
+    return store.pieces(keys, arrow=True), len(missing)
 
 
 def combine(prepared: Prepared, parts: Iterable[pd.DataFrame], computed: int = 0) -> Counts:
@@ -133,41 +134,83 @@ def combine(prepared: Prepared, parts: Iterable[pd.DataFrame], computed: int = 0
     blocks = _Blocks()
     names: dict[str, list[np.ndarray]] = {"k": [], "i": [], "c": [], "r": []}
     seen = 0  # rows read so far: each name row's place, for the first use of a spelling
-    pending: pd.DataFrame | None = None
-    for piece in chain(parts, [None]):
+    held: tuple[np.ndarray, ...] | None = None  # the last document's rows, which may go on
+    for piece in chain(_batches(parts), [None]):
         if piece is None:  # the end: what was held back is whole
-            part, pending = pending, None
+            if held is None:
+                break
+            rows, held = held, None
         else:
-            part = piece if pending is None else _concat([pending, piece])
-            if not len(part):
+            if not len(piece):
                 continue
-            codes = _categorical(part["doc_key"]).cat.codes.to_numpy()
+            rows = _numbered(piece, keys, items, seen)
+            seen += len(piece)
+            if held is not None:
+                rows = tuple(np.concatenate(pair) for pair in zip(held, rows, strict=True))
+            k = rows[0]
             # hold back the last document: its rows may go on in the next piece
-            cut = len(codes) - int(np.argmax(codes[::-1] != codes[-1])) if (codes != codes[-1]).any() else 0
-            part, pending = part.iloc[:cut], part.iloc[cut:]
-        if part is None or not len(part):
-            continue
-        dk, it = _categorical(part["doc_key"]), _categorical(part["item"])
-        codes = dk.cat.codes.to_numpy()
-        k = keys.get_indexer(dk.cat.categories)[codes]
-        imap = np.array([items.setdefault(w, len(items)) for w in it.cat.categories.astype(object)],
-                        dtype=np.int64)
-        i = imap[it.cat.codes.to_numpy()]
-        p = part["paragraph"].to_numpy(np.int64)
-        c = part["count"].to_numpy(np.int64)
-        r = seen + np.arange(len(part))
-        seen += len(part)
-        keep = k >= 0
-        name_rows = keep & (p == NAMES)
+            cut = len(k) - int(np.argmax(k[::-1] != k[-1])) if len(k) and (k != k[-1]).any() else 0
+            rows, held = tuple(v[:cut] for v in rows), tuple(v[cut:] for v in rows)
+        k, p, i, c, r = rows
+        name_rows = p == NAMES
         for col, values in zip("kicr", (k, i, c, r), strict=True):
             names[col].append(values[name_rows])
-        on = keep & (p != NAMES)
-        blocks.add(k[on], p[on], i[on], c[on])
-        del part, dk, it
+        blocks.add(k[~name_rows], p[~name_rows], i[~name_rows], c[~name_rows])
     item_words = np.array(list(items), dtype=object)
     x, vocab, paras = _paragraphs(docs, keys, blocks, item_words, levels)
     k, i, c, r = (np.concatenate(v) if v else np.zeros(0, np.int64) for v in names.values())
     return Counts(x, vocab, paras, _names(docs, keys, k, i, c, r, item_words, levels), computed)
+
+
+def _batches(parts: Iterable[Any]) -> Iterator[Any]:
+    """Pandas tables as they are, Arrow tables a record batch at a time."""
+    for part in parts:
+        if isinstance(part, pd.DataFrame):
+            yield part
+        else:
+            yield from part.to_batches()
+
+
+def _numbered(part: Any, keys: pd.Index, items: dict[str, int], seen: int) -> tuple[np.ndarray, ...]:
+    """(document number, paragraph, item number, count, row) of the rows of a piece (a pandas
+    table or an Arrow record batch) whose documents are in `keys`; items are numbered in order
+    of first appearance (`items` grows). Only the items the piece uses are looked up: a piece
+    read from Parquet carries its segment's whole dictionary of terms."""
+    doc_codes, doc_words = _codes(part, "doc_key")
+    k = keys.get_indexer(pd.Index(doc_words, dtype=object))[doc_codes] if len(doc_codes) else doc_codes
+    codes, words = _codes(part, "item", used_only=True)
+    lookup = np.full(int(codes.max()) + 1 if len(codes) else 0, -1, dtype=np.int64)
+    for j, w in words.items():
+        lookup[j] = items.setdefault(w, len(items))
+    i = lookup[codes]
+    keep = k >= 0
+    paragraph = np.asarray(part["paragraph"], dtype=np.int64)
+    count = np.asarray(part["count"], dtype=np.int64)
+    return k[keep], paragraph[keep], i[keep], count[keep], (seen + np.arange(len(codes)))[keep]
+
+
+def _codes(part: Any, column: str, used_only: bool = False) -> tuple[np.ndarray, Any]:
+    """(code of each row, its words: a list, or with `used_only` a dict code -> word of the codes
+    used) of a string column, categorical (pandas), dictionary (Arrow) or plain."""
+    import pyarrow as pa
+
+    if isinstance(part, pd.DataFrame):
+        col = _categorical(part[column])
+        codes, cats = col.cat.codes.to_numpy().astype(np.int64), col.cat.categories
+        values = (lambda idx: cats[idx].astype(object).tolist())  # noqa: E731
+        size = len(cats)
+    else:
+        col = part.column(column)
+        if not pa.types.is_dictionary(col.type):
+            col = col.dictionary_encode()
+        codes = col.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        dictionary = col.dictionary
+        values = (lambda idx: dictionary.take(pa.array(idx)).to_pylist())  # noqa: E731
+        size = len(dictionary)
+    if not used_only:
+        return codes, values(np.arange(size))
+    used = np.flatnonzero(np.bincount(codes, minlength=size)) if len(codes) else codes
+    return codes, dict(zip(used.tolist(), values(used), strict=True))
 
 
 class _Blocks:
