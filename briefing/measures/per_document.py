@@ -30,6 +30,9 @@ from briefing.compute.memory import release
 from briefing.corpus.prepare import Prepared, counted
 
 SENTENCE_COLUMNS = ["doc_key", "paragraph", "sentence", "text", "words"]
+#: Summaries of new articles kept per cache segment (a cold run of a large corpus writes them
+#: as it goes rather than holding them all until the end).
+PUT_DOCS = 10_000
 
 
 def unique_keys(prepared: Prepared) -> list[str]:
@@ -121,8 +124,13 @@ def summary_stage(prepared: Prepared, name: str, settings: dict, keys: Sequence[
         prepared.computed[name] = len(unique)
         return compute(unique)
     store = prepared.cache.stage(name, settings)
-    table = store.table(unique, compute)
-    prepared.computed[name] = store.computed
+    missing = store.missing(unique)
+    for start in range(0, len(missing), PUT_DOCS):  # kept as computed: never all new summaries
+        group = missing[start:start + PUT_DOCS]      # held beside all those read back
+        store.put(group, compute(group))
+        release()
+    table = store.table(unique, compute)  # computes only what another run pruned meanwhile
+    prepared.computed[name] = len(missing) + store.computed
     return table
 
 

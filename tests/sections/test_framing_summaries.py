@@ -179,3 +179,16 @@ def test_framing_summaries_on_a_dask_cluster_equal_those_of_this_process(tmp_pat
             engine.close()
     assert all(on_dask.computed[s] == 40 for s in STAGES)
     assert_same(got, expected)
+
+
+def test_new_articles_summaries_are_kept_as_they_are_computed_and_combine_as_from_scratch(tmp_path,
+                                                                                          monkeypatch):
+    from briefing.measures import per_document
+
+    nltk_data.ensure()
+    monkeypatch.setattr(per_document, "PUT_DOCS", 7)  # 30 contents: five groups, kept one by one
+    prepared = prepare(corpus(tmp_path, 30), cache=DocumentCache(tmp_path / "cache"))
+    res = framing(prepared)
+    folder = tmp_path / "cache" / "docs" / "framing-articles"
+    assert len(list(folder.glob("*/seg-*.parquet"))) == 5 and prepared.computed["framing-articles"] == 30
+    assert_same(res, framing(prepare(corpus(tmp_path, 30), cache=False)))
