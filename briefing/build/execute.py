@@ -35,7 +35,9 @@ import briefing.notebook, briefing.present
 import briefing.sections.summary, briefing.sections.overview, briefing.sections.appendix
 import briefing.sections.sentiment.figures, briefing.sections.framing.tables, briefing.sections.topics.tables
 """
-RESET = "get_ipython().reset(new_session=True)\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
+#: Run in a kernel between notebooks: a fresh namespace, no figures, freed memory handed back.
+RESET = ("get_ipython().reset(new_session=True)\nimport matplotlib.pyplot as _plt\n_plt.close('all')\n"
+         "del _plt\nfrom briefing.compute.memory import release as _release\n_release()\ndel _release")
 
 
 @dataclass
@@ -205,6 +207,12 @@ class Worker(threading.Thread):
                 self.done(task, None)
             except Exception as exc:  # noqa: BLE001 - handed to the run, which reports it
                 self.done(task, exc)
+                continue
+            try:  # let go of the notebook's tables now, not when the next one starts: a kernel
+                self._run_code(RESET, 120)  # waiting for its next notebook would hold them
+                first = True
+            except Exception:  # noqa: BLE001, S110 - the next notebook resets (or replaces) it
+                pass
         self.shutdown()
 
     def _reset(self) -> None:
