@@ -12,7 +12,6 @@ import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -20,17 +19,14 @@ import pandas as pd
 
 from briefing.compute.engine import Engine, engine_for, map_documents
 from briefing.compute.memory import release
-from briefing.corpus.clean import Rules, clean_table, load_rules, rules_fingerprint
+from briefing.corpus.clean import Rules, load_rules
 from briefing.corpus.dedup import NUM_PERM, SCHEME, set_aside_copies, sketch_table
 from briefing.corpus.load import corpus_hash, load_corpus
-from briefing.corpus.sentences import abbreviations, sentence_table
+from briefing.corpus.stages import clean_and_split, counted, in_memory, kept, stage_settings
 from briefing.errors import ParamsError
 from briefing.params import Params
 from briefing.store.cache import DocumentCache, default_root
 from briefing.store.fingerprint import code_digest, digest
-
-#: Documents cleaned and split per batch when the cache keeps them: bounds the rows held at once.
-PREPARE_CHUNK = 10_000
 
 
 @dataclass
@@ -178,23 +174,6 @@ def document_key(text: str, title: str) -> str:
     return h.hexdigest()[:32]
 
 
-def stage_settings(rules: Rules) -> tuple[dict, dict]:
-    """The settings (and code versions) that key the clean and the sentences stages."""
-    clean = {"rules": rules_fingerprint(rules), "code": code_digest("briefing.corpus.clean")}
-    sentences = {"clean": digest(clean), "abbreviations": sorted(abbreviations()),
-                 "code": code_digest("briefing.corpus.sentences")}
-    return clean, sentences
-
-
-def counted(progress: Any, what: str, batch: pd.DataFrame, run) -> pd.DataFrame:
-    """`run(done)` for a batch of documents' rows, counting its documents with `progress`."""
-    n = int(batch["doc_key"].nunique()) if len(batch) else 0
-    if progress is None or n == 0:
-        return run(lambda chunk: None)
-    with progress.task(what, n, "articles") as step:
-        return run(lambda chunk: step(int(chunk["doc_key"].nunique())))
-
-
 def prepare(params: Params, source: str = "params", cache: DocumentCache | bool = True,
             engine: Engine | None = None, progress: Any = None) -> Prepared:
     """Load the corpus, assign periods, clean and split every document in a period.
@@ -231,12 +210,13 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
     computed: dict[str, int] = {}
     names = [p.name for p in params.periods]
     if store is None:
-        removed, sentences = _in_memory(docs, rules, engine, progress, computed)
+        removed, split = in_memory(docs, rules, engine, progress, computed)
+        sentences = _per_document(docs, split, ["paragraph", "sentence", "text", "words"], "sentence")
         per_doc = sentences.groupby("doc_id", observed=True).agg(sentences=("text", "size"),
                                                                   words=("words", "sum"))
         sentences = sentence_rows(docs, sentences, names, keyed=False)
     else:
-        removed, per_doc = _kept(store, docs, rules, engine, progress, computed)
+        removed, per_doc = kept(store, docs, rules, engine, progress, computed)
         sentences = None
     removed = _per_document(docs, removed, ["line", "text", "rule", "kind", "count"], "line")
     docs = docs.join(per_doc, on="id" if sentences is not None else "doc_key")
@@ -259,100 +239,6 @@ def prepare(params: Params, source: str = "params", cache: DocumentCache | bool 
                     empty=empty, key=key, sentences_key=sentences_key, cache=store, engine=engine,
                     progress=progress, computed=computed, copies=copies, held_sentences=sentences,
                     sentence_settings=sentence_settings)
-
-
-def _in_memory(docs: pd.DataFrame, rules: Rules, engine: Engine, progress: Any,
-               computed: dict[str, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(cleaning log rows, sentence rows with doc_id) of every document, computed here and kept
-    nowhere (`cache=False`): small corpora and tests."""
-    firsts = docs.drop_duplicates("doc_key")
-    batch = firsts[["doc_key", "text", "title"]].reset_index(drop=True)
-    computed["clean"] = computed["sentences"] = len(batch)
-    cleaned = counted(progress, "cleaning", batch, lambda done: map_documents(
-        partial(clean_table, rules=rules), batch, engine=engine, min_rows=2000, done=done))
-    rows = cleaned[cleaned["kind"] == "paragraph"][["doc_key", "n", "text"]]
-    split = counted(progress, "splitting sentences", rows, lambda done: map_documents(
-        sentence_table, rows, engine=engine, done=done))
-    removed = _removed_rows(cleaned)
-    sentences = _per_document(docs, split, ["paragraph", "sentence", "text", "words"], "sentence")
-    return removed, sentences
-
-
-def _removed_rows(cleaned: pd.DataFrame) -> pd.DataFrame:
-    """The cleaning log's rows (doc_key, line, text, rule, kind, count) of clean-stage rows."""
-    return cleaned[cleaned["kind"] == "removed"].drop(columns="kind").rename(
-        columns={"n": "line", "cut": "kind"}).reset_index(drop=True)
-
-
-def clean_and_split(store: DocumentCache, firsts: pd.DataFrame, keys: list[str], rules: Rules,
-                    engine: Engine, progress: Any = None,
-                    computed: dict[str, int] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(clean-stage rows, sentences-stage rows) of the documents `keys` (`firsts`: their text and
-    title, indexed by doc_key), read from the cache where kept, else computed and kept."""
-    clean_settings, sentence_settings = stage_settings(rules)
-    clean = store.stage("clean", clean_settings)
-    split = store.stage("sentences", sentence_settings)
-    computed = {} if computed is None else computed
-
-    def clean_missing(missing: list[str]) -> pd.DataFrame:
-        batch = firsts.loc[missing, ["text", "title"]].reset_index() if missing else \
-            pd.DataFrame(columns=["doc_key", "text", "title"])
-        return counted(progress, "cleaning", batch, lambda done: map_documents(
-            partial(clean_table, rules=rules), batch, engine=engine, min_rows=2000, done=done))
-
-    cleaned = clean.table(keys, clean_missing)
-    computed["clean"] = computed.get("clean", 0) + clean.computed
-    paragraphs = cleaned[cleaned["kind"] == "paragraph"][["doc_key", "n", "text"]]
-
-    def split_missing(missing: list[str]) -> pd.DataFrame:
-        rows = paragraphs[paragraphs["doc_key"].isin(set(missing))]
-        return counted(progress, "splitting sentences", rows, lambda done: map_documents(
-            sentence_table, rows, engine=engine, done=done))
-
-    sentences = split.table(keys, split_missing)
-    computed["sentences"] = computed.get("sentences", 0) + split.computed
-    return cleaned, sentences
-
-
-def _kept(store: DocumentCache, docs: pd.DataFrame, rules: Rules, engine: Engine, progress: Any,
-          computed: dict[str, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(cleaning log rows, sentences and words per doc_key) of every document, with the clean and
-    sentences stages kept in the cache. Documents the cache lacks are cleaned and split
-    `PREPARE_CHUNK` at a time and their rows written, never held for the whole corpus; what the
-    run needs of every document (its cleaning log, its sentence and word counts) is kept in two
-    small stages beside them, so a rerun reads neither the text nor the sentences."""
-    version = {"stages": [digest(s) for s in stage_settings(rules)], "version": 1}
-    log = store.stage("cleaning-log", version)
-    counts = store.stage("sentence-counts", version)
-    firsts = docs.drop_duplicates("doc_key").set_index("doc_key")
-    computed["clean"] = computed["sentences"] = 0
-
-    def fill(keys: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Clean and split `keys` a chunk at a time; keep and return their log and counts."""
-        logs, tallies = [], []
-        for start in range(0, len(keys), PREPARE_CHUNK):
-            chunk = keys[start:start + PREPARE_CHUNK]
-            cleaned, sentences = clean_and_split(store, firsts, chunk, rules, engine, progress, computed)
-            tally = sentences.groupby("doc_key", sort=False, observed=True).agg(
-                sentences=("sentence", "size"), words=("words", "sum"))
-            tally = tally.reindex(chunk, fill_value=0).rename_axis("doc_key").reset_index()
-            removed = _removed_rows(cleaned)
-            del cleaned, sentences
-            log.put(chunk, removed)
-            counts.put(chunk, tally)
-            logs.append(removed)
-            tallies.append(tally)
-            release()
-        return pd.concat(logs, ignore_index=True), pd.concat(tallies, ignore_index=True)
-
-    unique = list(dict.fromkeys(docs["doc_key"]))
-    need = set(log.missing(unique)) | set(counts.missing(unique))
-    if need:
-        fill([k for k in unique if k in need])
-    removed = log.table(unique, lambda missing: fill(missing)[0])
-    tally = counts.table(unique, lambda missing: fill(missing)[1])
-    per_doc = tally.drop_duplicates("doc_key").set_index("doc_key")[["sentences", "words"]]
-    return removed, per_doc
 
 
 def sentence_rows(docs: pd.DataFrame, split: pd.DataFrame, periods: list[str],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from briefing import params as params_mod
-from briefing.corpus import prepare as prepare_mod
+from briefing.corpus import stages
 from briefing.corpus.prepare import prepare
 from briefing.files import CHECKOUT
 from briefing.store.cache import DocumentCache
@@ -16,7 +16,7 @@ WIKINEWS = CHECKOUT / "params" / "wikinews-2019-vs-2020.yaml"
 
 def test_prepared_in_chunks_into_the_cache_equals_prepared_in_memory(tmp_path, monkeypatch):
     params = params_mod.load(WIKINEWS)
-    monkeypatch.setattr(prepare_mod, "PREPARE_CHUNK", 37)  # 295 articles: eight chunks
+    monkeypatch.setattr(stages, "PREPARE_CHUNK", 37)  # 295 articles: eight chunks
     kept = prepare(params, cache=DocumentCache(tmp_path / "cache"))
     assert kept.held_sentences is None  # nothing held: sentences are read from the cache when asked
     segments = list((tmp_path / "cache" / "docs" / "sentences").glob("*/seg-*.parquet"))
@@ -39,7 +39,7 @@ def test_a_rerun_reads_only_the_small_per_article_tables(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a rerun cleaned or split an article again")
 
-    monkeypatch.setattr(prepare_mod, "clean_and_split", refuse)
+    monkeypatch.setattr(stages, "clean_and_split", refuse)
     again = prepare(params, cache=cache)
     for name in ("documents", "removed", "outside", "empty"):
         pd.testing.assert_frame_equal(getattr(again, name), getattr(first, name))
