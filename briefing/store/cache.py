@@ -278,43 +278,10 @@ class StageCache:
     def _merge_streaming(self, paths: Sequence[Path]) -> bool:
         """Copy the rows of `paths` into one new segment a batch at a time; False when a segment
         vanished meanwhile (nothing written)."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        import pyarrow.parquet as pq
+        from briefing.store.merge import merge_segments
 
-        covered = self._covered(paths)
-        try:
-            files = [(pq.ParquetFile(path), new) for path, new in covered]
-        except FileNotFoundError:
-            return False
-        schema = pa.unify_schemas([f.schema_arrow.remove_metadata() for f, _ in files],
-                                  promote_options="permissive")
-        keys = sorted(set().union(*(new for _, new in files)))
-        meta = {"format": FORMAT, "stage": self.stage, "settings": self.settings_key, "keys": keys}
-        first = dict(files[0][0].schema_arrow.metadata or {})
-        first.pop(_META, None)
-        schema = schema.with_metadata({**first, _META: json.dumps(meta).encode()})
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".seg-", suffix=".tmp")
-        os.close(fd)
-        try:
-            with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-                for pf, new in files:
-                    values = pa.array(sorted(new), type=pa.large_string())
-                    for batch in pf.iter_batches(batch_size=65_536):
-                        table = pa.Table.from_batches([batch])
-                        col = table.column("doc_key")
-                        if pa.types.is_dictionary(col.type):
-                            col = col.dictionary_decode()
-                        table = table.filter(pc.is_in(col.cast(pa.large_string()), value_set=values))
-                        writer.write_table(table.select(schema.names).cast(schema))
-            h = hashlib.sha256()
-            with open(tmp, "rb") as fh:
-                for block in iter(lambda: fh.read(1 << 22), b""):
-                    h.update(block)
-            os.replace(tmp, self.folder / f"seg-{h.hexdigest()[:32]}.parquet")
-        finally:
-            Path(tmp).unlink(missing_ok=True)
-        return True
+        meta = {"format": FORMAT, "stage": self.stage, "settings": self.settings_key}
+        return merge_segments(self.folder, self._covered(paths), meta, _META)
 
     # -- both ---------------------------------------------------------------------------------
     def table(self, keys: Sequence[str], compute: Callable[[list[str]], pd.DataFrame]) -> pd.DataFrame:
