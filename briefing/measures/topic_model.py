@@ -46,11 +46,21 @@ def tfidf(x: sparse.csr_matrix) -> sparse.csr_matrix:
 
 def tfidf_with(x: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
     """Sublinear TF-IDF of `x` with the inverse document frequencies of an earlier fit, as
-    `tfidf` weights: (1 + ln tf) x idf, rows L2-normalised."""
+    `tfidf` weights: (1 + ln tf) x idf, rows L2-normalised; the same operations as scikit-learn's
+    `TfidfTransformer.transform`, so the same values. Only new weights are made (`x`'s term
+    numbers are shared), a slice at a time: at 100,000 articles a matrix of the corpus's
+    paragraphs holds over 10^8 entries."""
     from sklearn.preprocessing import normalize
 
-    out = sparse.csr_matrix(x, dtype=np.float64, copy=True)
-    out.data = (1.0 + np.log(out.data)) * idf[out.indices]
+    x = sparse.csr_matrix(x)
+    x.sort_indices()  # in place, as scikit-learn's copy is sorted: a row's norm sums in that order
+    data = x.data.astype(np.float64)
+    for start in range(0, len(data), 1 << 22):
+        part = data[start:start + (1 << 22)]
+        np.log(part, out=part)
+        part += 1.0
+        part *= idf[x.indices[start:start + (1 << 22)]]
+    out = sparse.csr_matrix((data, x.indices, x.indptr), shape=x.shape, copy=False)
     return normalize(out, norm="l2", copy=False).tocsr()
 
 
@@ -77,10 +87,18 @@ def _fit(x: sparse.csr_matrix, k: int, seed: int) -> NMF:
     return _model(k, seed).fit(x)
 
 
+def paragraph_counts(x: sparse.csr_matrix) -> np.ndarray:
+    """In how many rows of `x` (CSR) each column is above zero: `(x > 0).sum(axis=0)` without
+    making `x > 0`, a second matrix as large as the counts."""
+    x = sparse.csr_matrix(x)
+    x.sum_duplicates()
+    return np.bincount(x.indices[x.data > 0], minlength=x.shape[1]).astype(np.int64)
+
+
 def vocabulary(x: sparse.csr_matrix, min_paragraphs: int, most: int = MAX_TERMS) -> np.ndarray:
     """Columns of the terms the topic model uses: in at least `min_paragraphs` rows (all terms if
     fewer than two are), and of those the `most` in the most rows (ties: the earlier column)."""
-    df = np.asarray((x > 0).sum(axis=0)).ravel()
+    df = paragraph_counts(x)
     keep = np.flatnonzero(df >= min_paragraphs)
     if len(keep) < 2:
         keep = np.flatnonzero(df >= 1)
@@ -97,7 +115,7 @@ def outside_share(x: sparse.csr_matrix, keep: np.ndarray, min_paragraphs: int) -
     total = float(x.sum())
     if total <= 0:
         return 0.0
-    df = np.asarray((x > 0).sum(axis=0)).ravel()
+    df = paragraph_counts(x)
     known = np.zeros(x.shape[1], dtype=bool)
     known[keep] = True
     known &= df > min_paragraphs
@@ -105,17 +123,18 @@ def outside_share(x: sparse.csr_matrix, keep: np.ndarray, min_paragraphs: int) -
     return 1.0 - float(uses[known].sum()) / total
 
 
-def npmi_coherence(binary: sparse.csc_matrix, components: np.ndarray, top_n: int = TOP_N) -> float:
+def npmi_coherence(x: sparse.spmatrix, components: np.ndarray, top_n: int = TOP_N) -> float:
     """Mean over topics of the mean normalised PMI between pairs of its top terms.
 
-    Probabilities are shares of paragraphs containing the term(s); a pair never seen together
-    scores −1, a pair always together +1.
+    Probabilities are shares of paragraphs (rows of `x`, any non-negative weights of the terms)
+    containing the term(s); a pair never seen together scores −1, a pair always together +1.
+    Only the top terms' columns are made 0/1, never the whole matrix.
     """
-    n = binary.shape[0]
+    n = x.shape[0]
     scores = []
     for comp in components:
         top = np.argsort(-comp)[:top_n]
-        sub = binary[:, top]
+        sub = (x[:, top] > 0).astype(float)
         joint = np.asarray((sub.T @ sub).todense(), dtype=float) / n
         single = np.diag(joint).copy()
         iu = np.triu_indices(len(top), 1)
@@ -147,19 +166,22 @@ def _fit_topics(x: sparse.csr_matrix, terms: np.ndarray, *, n_topics: int | str,
     """NMF on TF-IDF of paragraphs; with n_topics="auto", k maximising mean NPMI coherence.
 
     The paragraphs' topic weights are those of the fit itself (`fit_transform`), not a second
-    solve over every paragraph.
+    solve over every paragraph. Memory: besides `x`, one matrix of the kept terms' weights is made
+    (a term's weight is above zero exactly where its count is, so coherence reads that).
     """
     keep = vocabulary(x, min_paragraphs)
+    outside = outside_share(x, keep, min_paragraphs)
     xk = x[:, keep]
     terms = terms[keep]
-    weigher = TfidfTransformer(sublinear_tf=True)
-    weighted = weigher.fit_transform(xk).tocsr()
-    binary = (xk > 0).astype(float).tocsc()
+    idf = np.asarray(TfidfTransformer(sublinear_tf=True).fit(xk).idf_)
+    weighted = tfidf_with(xk, idf)  # TfidfTransformer's fit_transform, the same operations
+    del xk
     rows = []
     if n_topics == "auto":
         rng = np.random.default_rng(seed)
         sample = np.sort(rng.choice(x.shape[0], size=min(CHOOSE_SAMPLE, x.shape[0]), replace=False))
-        ws, bs = weighted[sample], binary[sample].tocsc()
+        ws = weighted[sample]
+        bs = ws.tocsc()
         for k in topic_range(len(sample), low, high):
             if k > min(ws.shape):
                 break
@@ -171,11 +193,10 @@ def _fit_topics(x: sparse.csr_matrix, terms: np.ndarray, *, n_topics: int | str,
     model = _model(best, seed)
     weights = model.fit_transform(weighted)
     if n_topics != "auto":
-        rows = [(best, npmi_coherence(binary, model.components_))]
+        rows = [(best, npmi_coherence(weighted, model.components_))]
     choice = pd.DataFrame(rows, columns=["topics", "coherence"])
     choice["chosen"] = choice["topics"] == best
-    outside = outside_share(x, keep, min_paragraphs)
-    return TopicModel(weights, model.components_, terms, choice, np.asarray(weigher.idf_), outside)
+    return TopicModel(weights, model.components_, terms, choice, idf, outside)
 
 
 def topic_table(model: TopicModel, paras: pd.DataFrame, text: Callable[[int], str], n_label: int = 4
