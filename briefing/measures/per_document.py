@@ -21,7 +21,8 @@ API (also for other sections' summaries):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -94,15 +95,24 @@ def ensure_measure(prepared: Prepared, stage: str, what: str, settings: dict,
     return len(missing)
 
 
+def _concat(pieces: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    parts = list(pieces)
+    non_empty = [p for p in parts if len(p)] or parts[:1]
+    return pd.concat(non_empty, ignore_index=True)
+
+
 def summary_stage(prepared: Prepared, name: str, settings: dict, keys: Sequence[str],
                   inputs: Callable[[list[str]], pd.DataFrame], fn: Callable[[pd.DataFrame], pd.DataFrame],
-                  what: str = "", min_rows: int = 5000, chunk: int | None = None) -> pd.DataFrame:
+                  what: str = "", min_rows: int = 5000, chunk: int | None = None,
+                  read: Callable[[Iterable[pd.DataFrame]], Any] = _concat) -> Any:
     """The rows (doc_key first) of summary stage `name` for every document in `keys`: read from
     the cache where kept; for the rest, `fn` (a module-level function or partial, pure, of whole
     documents' rows) mapped on the engine over `inputs(missing keys)`, then kept. The number of
     documents computed is recorded in `prepared.computed[name]`. On the local engine fewer than
     `min_rows` input rows are summarised in this process. `chunk`: ask `inputs` for that many
-    documents at a time (only their inputs are held at once), else for all missing at once."""
+    documents at a time (only their inputs are held at once), else for all missing at once.
+    `read`: what is made of the rows, given them a piece at a time (each document's rows in one
+    piece, pieces in no set order; default: one table), so a large stage need not be held whole."""
     unique = list(dict.fromkeys(keys))
 
     def summarise(missing: list[str]) -> pd.DataFrame:
@@ -116,22 +126,37 @@ def summary_stage(prepared: Prepared, name: str, settings: dict, keys: Sequence[
     def compute(missing: list[str]) -> pd.DataFrame:
         size = chunk or max(len(missing), 1)
         parts = [summarise(missing[i:i + size]) for i in range(0, len(missing), size)]
-        non_empty = [p for p in parts if len(p)] or parts[:1]
-        return pd.concat(non_empty, ignore_index=True) if parts else summarise([])
+        return _concat(parts) if parts else summarise([])
 
     settings = {"sentences": prepared.sentences_key, **settings}
     if prepared.cache is None:
         prepared.computed[name] = len(unique)
-        return compute(unique)
+        return read(iter([compute(unique)]))
     store = prepared.cache.stage(name, settings)
     missing = store.missing(unique)
     for start in range(0, len(missing), PUT_DOCS):  # kept as computed: never all new summaries
         group = missing[start:start + PUT_DOCS]      # held beside all those read back
         store.put(group, compute(group))
         release()
-    table = store.table(unique, compute)  # computes only what another run pruned meanwhile
-    prepared.computed[name] = len(missing) + store.computed
-    return table
+    computed = {"pruned": 0}
+
+    def pieces() -> Iterator[pd.DataFrame]:
+        seen: set[str] = set()
+        for piece in store.pieces(unique):
+            seen.update(piece["doc_key"].unique())
+            yield piece
+        # pruned by another run meanwhile: computed here (a document without rows is never seen)
+        pruned = [k for k in store.missing(unique) if k not in seen]
+        if pruned or not seen:
+            computed["pruned"] = len(pruned)
+            fresh = compute(pruned)
+            if pruned:
+                store.put(pruned, fresh)
+            yield fresh
+
+    out = read(pieces())
+    prepared.computed[name] = len(missing) + computed["pruned"]
+    return out
 
 
 def for_documents(prepared: Prepared, table: pd.DataFrame, columns: Sequence[str] = ()) -> pd.DataFrame:

@@ -123,7 +123,7 @@ def article_summaries(prepared: Prepared, detector: Detector, actors: Sequence[A
     settings = {"detector": [detector.stage, detector.settings], "actors": actors_settings(actors),
                 "evidence": evidence, "code": [code_digest(summaries.__name__), code_digest(__name__)]}
     fn = partial(summaries.article_summary, actors=[a.name for a in actors], evidence=evidence)
-    table = summary_stage(prepared, STAGE, settings, unique_keys(prepared),
-                          lambda missing: framed_rows(prepared, detector, actors, missing), fn,
-                          what="summarising articles' frames", min_rows=POOL_MIN_ROWS, chunk=CHUNK_DOCS)
-    return summaries.split(table)
+    return summary_stage(prepared, STAGE, settings, unique_keys(prepared),
+                         lambda missing: framed_rows(prepared, detector, actors, missing), fn,
+                         what="summarising articles' frames", min_rows=POOL_MIN_ROWS, chunk=CHUNK_DOCS,
+                         read=summaries.split_pieces)

@@ -13,7 +13,7 @@ that the period's choice, made among them in document order, is the one made ove
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -146,4 +146,19 @@ def split(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
     for name, cols in PARTS.items():
         part = table.loc[table["part"] == name, cols]
         out[name] = part.astype({c: _TYPES[c] for c in cols}).reset_index(drop=True)
+    return out
+
+
+def split_pieces(pieces: Iterable[pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """`split` of the concatenated `pieces` (each a piece of `article_summary`'s table), splitting
+    each as it comes: the table of every part's columns for every row is never held whole (at
+    100,000 articles, 15 million rows, most of them a part's empty columns)."""
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in PARTS}
+    for piece in pieces:
+        for name, table in split(piece).items():
+            parts[name].append(table)
+    out = {}
+    for name, tables in parts.items():
+        non_empty = [t for t in tables if len(t)] or tables[:1]
+        out[name] = pd.concat(non_empty, ignore_index=True) if non_empty else _empty(PARTS[name])
     return out
