@@ -15,6 +15,8 @@ from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfTransformer
 from threadpoolctl import threadpool_limits
 
+from briefing.measures.stats import resampled_sums
+
 #: Paragraphs used to choose the number of topics (a seeded sample when there are more).
 CHOOSE_SAMPLE = 2000
 #: Top terms per topic used for coherence and labels.
@@ -242,8 +244,8 @@ def bootstrap_means(values: np.ndarray, units: np.ndarray, rounds: int, rng: np.
     if len(counts) == 0:
         k = values.shape[1]
         return np.full(k, np.nan), np.full((rounds, k), np.nan)
-    draws = rng.multinomial(len(counts), np.full(len(counts), 1.0 / len(counts)), size=rounds)
-    boot = (draws @ sums) / (draws @ counts)[:, None]
+    drawn = resampled_sums(np.column_stack([counts, sums]), rounds, rng)  # a block of rounds at a time
+    boot = drawn[:, 1:] / drawn[:, :1]
     return sums.sum(axis=0) / counts.sum(), boot
 
 
