@@ -192,3 +192,32 @@ def test_new_articles_summaries_are_kept_as_they_are_computed_and_combine_as_fro
     folder = tmp_path / "cache" / "docs" / "framing-articles"
     assert len(list(folder.glob("*/seg-*.parquet"))) == 5 and prepared.computed["framing-articles"] == 30
     assert_same(res, framing(prepare(corpus(tmp_path, 30), cache=False)))
+
+
+def test_summaries_another_run_pruned_while_they_were_read_are_computed_again(tmp_path, monkeypatch):
+    from briefing.measures import per_document
+    from briefing.store.cache import StageCache
+
+    nltk_data.ensure()
+    monkeypatch.setattr(per_document, "PUT_DOCS", 10)  # 30 contents: three segments
+    cache = DocumentCache(tmp_path / "cache")
+    framing(prepare(corpus(tmp_path, 30), cache=cache))
+    segments = sorted((tmp_path / "cache" / "docs" / "framing-articles").glob("*/seg-*.parquet"))
+    assert len(segments) == 3
+    looks = {"n": 0}
+    real_missing = StageCache.missing
+
+    def missing(self, keys):  # noqa: ANN001, ANN202
+        if self.stage == "framing-articles":
+            looks["n"] += 1
+            if looks["n"] == 1:  # all kept when the run looks; then another run prunes a segment
+                segments[0].unlink()
+                return []
+        return real_missing(self, keys)
+
+    prepared = prepare(corpus(tmp_path, 30), cache=cache)
+    monkeypatch.setattr(StageCache, "missing", missing)
+    res = framing(prepared)
+    assert looks["n"] == 2
+    assert prepared.computed["framing-articles"] == 10  # the pruned segment's contents, once
+    assert_same(res, framing(prepare(corpus(tmp_path, 30), cache=False)))
